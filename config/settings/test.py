@@ -1,0 +1,24 @@
+"""The test suite: real PostgreSQL and Redis, on Redis databases of their own."""
+
+from .base import *  # noqa: F403
+from .base import REDIS_URL
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+SITE_PORT = ""
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests must never share (and `cache.clear()`) the development Redis databases.
+REDIS_DB_CACHE, REDIS_DB_BROKER, REDIS_DB_RESULTS = 10, 11, 12
+CACHES["default"]["LOCATION"] = f"{REDIS_URL}/{REDIS_DB_CACHE}"  # noqa: F405
+CELERY_BROKER_URL = f"{REDIS_URL}/{REDIS_DB_BROKER}"
+CELERY_RESULT_BACKEND = f"{REDIS_URL}/{REDIS_DB_RESULTS}"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+CONN_MAX_AGE = 0
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+TENANT_HOST_CACHE_SECONDS = 30

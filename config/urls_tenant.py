@@ -1,0 +1,12 @@
+"""URLs inside an organisation (`<slug>.<BASE_DOMAIN>`)."""
+
+from django.urls import include, path
+
+from people import views as people_views
+from tenants import views as tenant_views
+
+urlpatterns = [
+    path("", people_views.home, name="home"),
+    path("healthz", tenant_views.healthz, name="tenant_healthz"),
+    path("accounts/", include("allauth.urls")),
+]

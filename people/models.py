@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    LEADER = "leader", "Leader"
+    MENTOR = "mentor", "Mentor"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person in one organisation (or, in the public schema, a platform operator). Logs in by email."""
+
+    # Stored lower-case (the manager and services normalise), so a plain unique index is case-insensitive.
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField("name", max_length=150, blank=True)
+    roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), default=list, blank=True)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(email=Lower("email")), name="people_user_email_lower_case")
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.full_name.split() or [self.email])[0]
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(Role(role).label) for role in Role.values if role in self.roles]
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def is_org_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+    @property
+    def is_leader(self) -> bool:
+        return Role.LEADER in self.roles
+
+    @property
+    def is_mentor(self) -> bool:
+        return Role.MENTOR in self.roles

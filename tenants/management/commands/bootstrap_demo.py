@@ -1,0 +1,46 @@
+"""Ensure the public site, the template schema and a demo organisation with three people exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django_tenants.utils import tenant_context
+
+from people.models import Role, User
+from people.services import user_create
+from tenants.models import Domain
+from tenants.services import organisation_create, organisation_home_url, public_ensure, template_ensure
+
+DEMO_SUBDOMAIN = "demo"
+DEMO_PASSWORD = "heartwood-demo"
+DEMO_PEOPLE = [
+    ("admin@demo.heartwood.test", "Priya Admin", [Role.ADMIN, Role.LEADER]),
+    ("leader@demo.heartwood.test", "Sam Leader", [Role.LEADER]),
+    ("mentor@demo.heartwood.test", "Morgan Mentor", [Role.MENTOR]),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo organisation and print where to log in."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        public_ensure()
+        template_ensure()
+        domain = Domain.objects.filter(domain=f"{DEMO_SUBDOMAIN}.{settings.BASE_DOMAIN}").first()
+        demo = domain.tenant if domain else organisation_create(
+            name="Oakfield Care (demo)", subdomain=DEMO_SUBDOMAIN
+        )
+        with tenant_context(demo):
+            for email, name, roles in DEMO_PEOPLE:
+                user = User.objects.filter(email__iexact=email).first()
+                if user is None:
+                    user_create(email=email, full_name=name, roles=roles, password=DEMO_PASSWORD, verified=True)
+                else:
+                    user.set_password(DEMO_PASSWORD)
+                    user.is_active = True
+                    user.save(update_fields=["password", "is_active"])
+        self.stdout.write(f"Demo organisation: {organisation_home_url(demo)}")
+        for email, _, roles in DEMO_PEOPLE:
+            self.stdout.write(f"  {', '.join(roles):<14} {email}  /  {DEMO_PASSWORD}")

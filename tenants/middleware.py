@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.core.exceptions import DisallowedHost
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_tenants.middleware.main import TenantMainMiddleware
+
+from .models import Organisation
+from .routing import organisation_for_host
+
+
+class OrganisationMiddleware(TenantMainMiddleware):
+    """Route each request to its organisation's schema, from a cached host map.
+
+    Unknown hosts get a friendly page; a host whose organisation is a template or spare schema is unknown.
+    """
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            hostname = self.hostname_from_request(request)
+        except DisallowedHost:
+            return render(request, "tenants/unknown_host.html", status=400)
+
+        organisation = organisation_for_host(hostname)
+        if organisation is None or organisation.kind in (Organisation.Kind.TEMPLATE, Organisation.Kind.SPARE):
+            connection.set_schema_to_public()
+            return render(request, "tenants/unknown_host.html", {"hostname": hostname}, status=404)
+
+        organisation.domain_url = hostname
+        request.tenant = organisation
+        connection.set_tenant(organisation)
+        self.setup_url_routing(request)
+        return None
