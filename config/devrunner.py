@@ -37,8 +37,8 @@ def _raise_stop(signum: int, frame: object) -> None:
 class Services:
     """PostgreSQL and Redis for as long as the runner lives."""
 
-    def __init__(self, redis_name: str) -> None:
-        self.redis = EmbeddedRedis(redis_name) if not os.environ.get("REDIS_URL") else None
+    def __init__(self, redis_name: str, per_process: bool = False) -> None:
+        self.redis = None if os.environ.get("REDIS_URL") else EmbeddedRedis(redis_name, per_process)
 
     def __enter__(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -148,7 +148,7 @@ def run() -> int:
 
 
 def run_command(cmd: Sequence[str], redis_name: str, settings_module: str | None = None) -> int:
-    with Services(redis_name) as env:
+    with Services(redis_name, per_process=True) as env:
         if settings_module:
             env["DJANGO_SETTINGS_MODULE"] = settings_module
         proc = subprocess.Popen(list(cmd), cwd=BASE_DIR, env=env, start_new_session=True)

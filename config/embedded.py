@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -80,10 +81,17 @@ def free_port() -> int:
 
 
 class EmbeddedRedis:
-    """A redis-server process owned by the caller; `stop()` (or the next start) ends it."""
+    """A redis-server process owned by the caller; `stop()` (or the next start) ends it.
 
-    def __init__(self, name: str = "redis") -> None:
-        self.dir = LOCAL_DIR / name
+    With `per_process=True` (test runs, benchmarks) each runner gets its own server and directory, so
+    several test runs on one machine never share or kill each other's Redis; servers whose runner died
+    are cleaned up by the next start.
+    """
+
+    def __init__(self, name: str = "redis", per_process: bool = False) -> None:
+        self.root = LOCAL_DIR / name
+        self.per_process = per_process
+        self.dir = self.root / str(os.getpid()) if per_process else self.root
         self.pidfile = self.dir / "redis.pid"
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0
@@ -92,11 +100,12 @@ class EmbeddedRedis:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}"
 
-    def _kill_leftover(self) -> None:
-        if not self.pidfile.exists():
+    @staticmethod
+    def _kill_server(pidfile: Path) -> None:
+        if not pidfile.exists():
             return
         try:
-            pid = int(self.pidfile.read_text().strip())
+            pid = int(pidfile.read_text().strip())
         except ValueError:
             pid = 0
         if pid and _pid_alive(pid):
@@ -106,7 +115,16 @@ class EmbeddedRedis:
                 cmdline = b""
             if b"redis-server" in cmdline:
                 os.kill(pid, signal.SIGKILL)
-        self.pidfile.unlink(missing_ok=True)
+        pidfile.unlink(missing_ok=True)
+
+    def _kill_leftover(self) -> None:
+        if not self.per_process:
+            self._kill_server(self.pidfile)
+            return
+        for owner_dir in self.root.glob("*"):
+            if owner_dir.name.isdigit() and not _pid_alive(int(owner_dir.name)):
+                self._kill_server(owner_dir / "redis.pid")
+                shutil.rmtree(owner_dir, ignore_errors=True)
 
     def start(self) -> str:
         import redis
@@ -155,6 +173,8 @@ class EmbeddedRedis:
                 self.process.wait()
         self.pidfile.unlink(missing_ok=True)
         (self.dir / "url").unlink(missing_ok=True)
+        if self.per_process:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def running_redis_url(name: str = "redis") -> str | None:

@@ -9,4 +9,7 @@ urlpatterns = [
     path("", people_views.home, name="home"),
     path("healthz", tenant_views.healthz, name="tenant_healthz"),
     path("accounts/", include("allauth.urls")),
+    path("", include("people.urls")),
+    path("learn/", include("courses.urls")),
+    path("", include("reflections.urls")),
 ]

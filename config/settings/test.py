@@ -1,5 +1,7 @@
 """The test suite: real PostgreSQL and Redis, on Redis databases of their own."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import REDIS_URL
 
@@ -19,6 +21,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# One test database per run, so several runs on one machine (or developers' helpers) never collide.
+DATABASES["default"]["TEST"] = {"NAME": f"test_heartwood_{os.getpid()}"}  # noqa: F405
 CONN_MAX_AGE = 0
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 TENANT_HOST_CACHE_SECONDS = 30

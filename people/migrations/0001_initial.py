@@ -3,8 +3,9 @@
 import django.contrib.postgres.fields
 import django.db.models.functions.text
 import django.utils.timezone
-import people.models
 from django.db import migrations, models
+
+import people.models
 
 
 class Migration(migrations.Migration):

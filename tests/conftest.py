@@ -1,0 +1,216 @@
+"""Shared fixtures: two organisations created once per session, clients per host, a committed-data mode for
+tests that need a real Celery worker or a live server (see ../shared/PITFALLS.md, "Tests")."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, connections
+from django.test import Client
+from django_tenants.utils import schema_context, tenant_context
+
+from people.models import User
+from people.services import user_create
+from tenants.models import Domain, Organisation
+from tenants.routing import forget_hosts
+from tenants.services import organisation_create, public_ensure, template_ensure
+
+PASSWORD = "a-long-test-password-42"
+TEST_ORGS = {"alpha": "Alpha Care", "beta": "Beta Support"}
+# Tables that hold what migrations made, not what tests wrote.
+KEEP_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
+
+
+def host(subdomain: str | None = None) -> str:
+    return f"{subdomain}.{settings.BASE_DOMAIN}" if subdomain else settings.BASE_DOMAIN
+
+
+def ensure_test_organisations() -> dict[str, Organisation]:
+    connection.set_schema_to_public()
+    public_ensure()
+    template_ensure()
+    orgs = {}
+    for subdomain, name in TEST_ORGS.items():
+        domain = Domain.objects.filter(domain=host(subdomain)).select_related("tenant").first()
+        orgs[subdomain] = domain.tenant if domain else organisation_create(name=name, subdomain=subdomain)
+    return orgs
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
+    with django_db_blocker.unblock():
+        ensure_test_organisations()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state() -> Iterator[None]:
+    forget_hosts()
+    yield
+    connection.set_schema_to_public()
+    forget_hosts()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache(request: pytest.FixtureRequest) -> None:
+    # Redis databases of their own (config.settings.test); rate limits must not leak between tests.
+    cache.clear()
+
+
+@pytest.fixture
+def alpha(django_db_setup, django_db_blocker) -> Organisation:  # noqa: ANN001
+    with django_db_blocker.unblock():
+        return Domain.objects.select_related("tenant").get(domain=host("alpha")).tenant
+
+
+@pytest.fixture
+def beta(django_db_setup, django_db_blocker) -> Organisation:  # noqa: ANN001
+    with django_db_blocker.unblock():
+        return Domain.objects.select_related("tenant").get(domain=host("beta")).tenant
+
+
+def make_person(
+    organisation: Organisation, roles: list[str] | tuple[str, ...] = ("leader",), *, email: str | None = None,
+    name: str | None = None, password: str = PASSWORD,
+) -> User:
+    """A verified person in `organisation` (the connection returns to public afterwards)."""
+    with tenant_context(organisation):
+        count = User.objects.count()
+        role_part = "-".join(roles) or "member"
+        email = email or f"{role_part}{count + 1}.org{organisation.pk}@example.org"
+        return user_create(
+            email=email, full_name=name or f"{role_part.title()} {count + 1}", roles=list(roles),
+            password=password, verified=True,
+        )
+
+
+def client_for(organisation: Organisation | None, user: User | None = None) -> Client:
+    """A test client bound to one host (Django's client sends cookies to every host: one per host)."""
+    subdomain = None
+    if organisation is not None and organisation.schema_name != settings.PUBLIC_SCHEMA_NAME:
+        subdomain = Domain.objects.get(tenant=organisation, is_primary=True).domain.split(".")[0]
+    client = Client(HTTP_HOST=host(subdomain))
+    if user is not None:
+        with tenant_context(organisation) if organisation is not None else schema_context("public"):
+            client.force_login(user)
+    return client
+
+
+@dataclass
+class People:
+    admin: User
+    leader: User
+    mentor: User
+
+
+@pytest.fixture
+def alpha_people(db, alpha: Organisation) -> People:  # noqa: ANN001
+    return People(
+        admin=make_person(alpha, ["admin", "leader"], name="Ada Admin"),
+        leader=make_person(alpha, ["leader"], name="Lee Leader"),
+        mentor=make_person(alpha, ["mentor"], name="Mo Mentor"),
+    )
+
+
+# --- Committed data: a real Celery worker or a browser cannot see a test's open transaction.
+
+
+def _truncate_tenant_data() -> None:
+    connection.set_schema_to_public()
+    fixed = {host(sub) for sub in TEST_ORGS} | {host()}
+    for org in Organisation.objects.filter(kind=Organisation.Kind.ORGANISATION).exclude(domains__domain__in=fixed):
+        org.delete(force_drop=True)
+    with connection.cursor() as cursor:
+        for org in Organisation.objects.filter(domains__domain__in=[host(sub) for sub in TEST_ORGS]):
+            cursor.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s", [org.schema_name]
+            )
+            tables = [name for (name,) in cursor.fetchall() if name not in KEEP_TABLES]
+            if tables:
+                quoted = ", ".join(f'"{org.schema_name}"."{name}"' for name in tables)
+                cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        # Platform operators made by tests.
+        cursor.execute("TRUNCATE public.people_user, public.django_session RESTART IDENTITY CASCADE")
+    forget_hosts()
+
+
+@pytest.fixture
+def live_db(django_db_setup, django_db_blocker) -> Iterator[None]:  # noqa: ANN001
+    """Database access with autocommit: what the test writes is visible to other threads at once."""
+    with django_db_blocker.unblock():
+        _truncate_tenant_data()
+        try:
+            yield
+        finally:
+            for conn in connections.all():
+                if conn.in_atomic_block:
+                    conn.rollback()
+            _truncate_tenant_data()
+            connection.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_session(django_db_setup, django_db_blocker):  # noqa: ANN001
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery_app import app
+
+    context = start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING")
+    with django_db_blocker.unblock():
+        worker = context.__enter__()
+    try:
+        yield worker
+    finally:
+        with django_db_blocker.unblock():
+            context.__exit__(None, None, None)
+
+
+@pytest.fixture
+def celery_worker(live_db, celery_worker_session):  # noqa: ANN001
+    return celery_worker_session
+
+
+class _ServerThread(threading.Thread):
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.ready = threading.Event()
+        self.port = 0
+        self.httpd = None
+
+    def run(self) -> None:
+        from django.contrib.staticfiles.handlers import StaticFilesHandler
+        from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+        from django.core.wsgi import get_wsgi_application
+
+        class QuietHandler(WSGIRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
+        self.httpd.set_app(StaticFilesHandler(get_wsgi_application()))
+        self.port = self.httpd.server_address[1]
+        self.ready.set()
+        self.httpd.serve_forever(poll_interval=0.1)
+
+
+@pytest.fixture(scope="session")
+def live_server_port(django_db_setup, django_db_blocker) -> Iterator[int]:  # noqa: ANN001
+    """A threaded server on a free port, serving every host (`alpha.localhost:PORT` …)."""
+    server = _ServerThread()
+    server.start()
+    server.ready.wait(10)
+    yield server.port
+    server.httpd.shutdown()
+
+
+@pytest.fixture
+def live_url(live_db, live_server_port: int):  # noqa: ANN001
+    def url(subdomain: str | None = None, path: str = "/") -> str:
+        return f"http://{host(subdomain)}:{live_server_port}{path}"
+
+    return url
