@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -89,3 +90,39 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_mentor(self) -> bool:
         return Role.MENTOR in self.roles
+
+
+class MentorPairing(models.Model):
+    """A leader paired with a mentor from `starts_on`, until `ends_on` (open-ended when empty).
+
+    A leader may have several mentors. Everything a leader shared under a pairing is visible to that mentor
+    only while the pairing is current (see `people.selectors.current_mentors_of`).
+    """
+
+    leader = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mentor_pairings")
+    mentor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mentee_pairings")
+    starts_on = models.DateField(default=timezone.localdate)
+    ends_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(leader=models.F("mentor")), name="pairing_not_self"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="pairing_ends_after_start",
+            ),
+            # One open pairing per leader and mentor at a time.
+            models.UniqueConstraint(
+                fields=["leader", "mentor"], condition=models.Q(ends_on__isnull=True), name="pairing_one_open"
+            ),
+        ]
+        indexes = [models.Index(fields=["mentor", "ends_on"]), models.Index(fields=["leader", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.leader} ← {self.mentor}"
+
+    def is_current(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on > on)
