@@ -1,0 +1,76 @@
+"""When a leader's reflection prompt is due: pure functions over a rhythm, no database.
+
+A rhythm is weekly or fortnightly, on a weekday, at a local time in a time zone, optionally paused until a
+date. Slots are computed in local time and then converted, so a prompt set for 17:00 Europe/London arrives
+at 17:00 on both sides of the clock change. A local time that does not exist on the day the clocks go
+forward (01:30 in London) is taken in the offset before the change (zoneinfo's fold=0), i.e. an hour later
+on the wall clock; one that happens twice is taken the first time.
+
+Missed slots (beat down, worker down): a slot is due from its moment until the end of that local day; after
+that it is skipped. At most one slot is ever due at a time, so a long outage never sends several at once.
+The dispatcher's SQL (reflections.prompt_delivery) implements the same rule; tests compare the two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+WEEKLY = "weekly"
+FORTNIGHTLY = "fortnightly"
+OFF = "off"
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    frequency: str  # off | weekly | fortnightly
+    weekday: int  # Monday 0 … Sunday 6
+    local_time: time
+    time_zone: str
+    anchor: date  # fortnightly slots fall in weeks an even number of weeks from the anchor's week
+    paused_until: date | None = None  # no prompts on days before this date (local)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def is_slot_day(rhythm: Rhythm, day: date) -> bool:
+    if rhythm.frequency == OFF or day.weekday() != rhythm.weekday:
+        return False
+    if rhythm.paused_until and day < rhythm.paused_until:
+        return False
+    if rhythm.frequency == FORTNIGHTLY:
+        weeks = (_monday(day) - _monday(rhythm.anchor)).days // 7
+        return weeks % 2 == 0
+    return rhythm.frequency == WEEKLY
+
+
+def slot_at(rhythm: Rhythm, day: date) -> datetime:
+    """The moment (UTC) of the slot on local `day`."""
+    local = datetime.combine(day, rhythm.local_time, tzinfo=ZoneInfo(rhythm.time_zone))
+    return local.astimezone(UTC)
+
+
+def due_slot(rhythm: Rhythm, now: datetime) -> datetime | None:
+    """The slot to deliver now, if any: today's (local) slot once its moment has passed."""
+    today = now.astimezone(ZoneInfo(rhythm.time_zone)).date()
+    if not is_slot_day(rhythm, today):
+        return None
+    slot = slot_at(rhythm, today)
+    return slot if slot <= now else None
+
+
+def next_slot(rhythm: Rhythm, after: datetime) -> datetime | None:
+    """The first slot strictly after `after` (for "your next prompt arrives …")."""
+    if rhythm.frequency == OFF:
+        return None
+    day = after.astimezone(ZoneInfo(rhythm.time_zone)).date()
+    for offset in range(0, 7 * 2 + 1 + max(0, ((rhythm.paused_until or day) - day).days)):
+        candidate = day + timedelta(days=offset)
+        if is_slot_day(rhythm, candidate):
+            slot = slot_at(rhythm, candidate)
+            if slot > after:
+                return slot
+    return None
