@@ -2,9 +2,9 @@
 
 A rhythm is weekly or fortnightly, on a weekday, at a local time in a time zone, optionally paused until a
 date. Slots are computed in local time and then converted, so a prompt set for 17:00 Europe/London arrives
-at 17:00 on both sides of the clock change. A local time that does not exist on the day the clocks go
-forward (01:30 in London) is taken in the offset before the change (zoneinfo's fold=0), i.e. an hour later
-on the wall clock; one that happens twice is taken the first time.
+at 17:00 on both sides of the clock change. A local time that the change makes missing (01:30 in London
+when the clocks go forward) or repeated (01:30 when they go back) is read in standard time, as PostgreSQL
+reads it, so the dispatcher's SQL and these functions always agree.
 
 Missed slots (beat down, worker down): a slot is due from its moment until the end of that local day; after
 that it is skipped. At most one slot is ever due at a time, so a long outage never sends several at once.
@@ -49,8 +49,11 @@ def is_slot_day(rhythm: Rhythm, day: date) -> bool:
 
 def slot_at(rhythm: Rhythm, day: date) -> datetime:
     """The moment (UTC) of the slot on local `day`."""
-    local = datetime.combine(day, rhythm.local_time, tzinfo=ZoneInfo(rhythm.time_zone))
-    return local.astimezone(UTC)
+    first = datetime.combine(day, rhythm.local_time, tzinfo=ZoneInfo(rhythm.time_zone))
+    second = first.replace(fold=1)
+    # Both folds agree except in a missing or repeated hour; there, standard time has the smaller offset.
+    chosen = second if second.utcoffset() < first.utcoffset() else first  # type: ignore[operator]
+    return chosen.astimezone(UTC)
 
 
 def due_slot(rhythm: Rhythm, now: datetime) -> datetime | None:
