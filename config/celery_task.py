@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
+from kombu.exceptions import OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
 from tenant_schemas_celery.task import TenantTask
+
+logger = logging.getLogger(__name__)
 
 
 class NoTenantError(RuntimeError):
@@ -22,6 +27,9 @@ class HeartwoodTask(TenantTask):
 
     abstract = True
     public_ok = False
+    # True when the work is already recorded in the database and a periodic relay picks up whatever was not
+    # sent: then an unreachable broker must not fail the web request that queued it.
+    relayed = False
 
     def _refuse_public(self, schema_name: str | None) -> None:
         if not self.public_ok and schema_name in (None, get_public_schema_name()):
@@ -33,7 +41,13 @@ class HeartwoodTask(TenantTask):
     def apply_async(self, args: Any = None, kwargs: Any = None, **options: Any) -> Any:
         headers = options.get("headers") or {}
         self._refuse_public(headers.get("_schema_name", connection.schema_name))
-        return super().apply_async(args, kwargs, **options)
+        try:
+            return super().apply_async(args, kwargs, **options)
+        except (OperationalError, RedisConnectionError):
+            if not self.relayed:
+                raise
+            logger.warning("Broker unreachable: %s will be sent by its database relay", self.name)
+            return None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # tenant-schemas-celery has switched the connection in task_prerun by now.
