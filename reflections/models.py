@@ -1,0 +1,191 @@
+"""Private reflective journals, sharing with a mentor, conversations and in-app notifications.
+
+Every read of journal content goes through `reflections.selectors`; every write through
+`reflections.services`. Nothing here is registered with the Django admin.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils import timezone
+
+from courses.models import Behaviour, Source
+
+
+class EntryTemplate(models.TextChoices):
+    FREE = "free", "Free writing"
+    GIBBS = "gibbs", "Gibbs' reflective cycle"
+    WHAT = "what-so-what-now-what", "What? So what? Now what?"
+
+
+# The sections of each structured template: (field name, label, hint). Free writing uses `body`.
+SECTIONS: dict[str, list[tuple[str, str, str]]] = {
+    EntryTemplate.FREE: [("body", "Your reflection", "Write freely. You can use Markdown for lists and emphasis.")],
+    EntryTemplate.GIBBS: [
+        ("gibbs_description", "Description", "What happened? Describe the situation, not the people."),
+        ("gibbs_feelings", "Feelings", "What were you thinking and feeling at the time?"),
+        ("gibbs_evaluation", "Evaluation", "What went well, and what was harder?"),
+        ("gibbs_analysis", "Analysis", "What sense can you make of it? What might sit underneath?"),
+        ("gibbs_conclusion", "Conclusion", "What else could you have done? What have you learned?"),
+        ("gibbs_action_plan", "Action plan", "If it happened again, what would you do?"),
+    ],
+    EntryTemplate.WHAT: [
+        ("what", "What?", "What happened? What did you notice?"),
+        ("so_what", "So what?", "Why does it matter? What does it tell you?"),
+        ("now_what", "Now what?", "What will you do next, or differently?"),
+    ],
+}
+TEXT_FIELDS = ["body"] + [name for template in (EntryTemplate.GIBBS, EntryTemplate.WHAT) for name, _, _ in
+                          SECTIONS[template]]
+
+
+class Prompt(models.Model):
+    """An invitation to reflect. Shipped prompts come from reflections/content/prompts.yaml (upserted by slug)."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    theme = models.CharField(max_length=40)
+    text = models.TextField()
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.SHIPPED)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["theme", "id"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class JournalEntry(models.Model):
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="journal_entries")
+    title = models.CharField(max_length=200, blank=True)
+    template = models.CharField(max_length=30, choices=EntryTemplate.choices, default=EntryTemplate.FREE)
+    body = models.TextField(blank=True)
+    gibbs_description = models.TextField(blank=True)
+    gibbs_feelings = models.TextField(blank=True)
+    gibbs_evaluation = models.TextField(blank=True)
+    gibbs_analysis = models.TextField(blank=True)
+    gibbs_conclusion = models.TextField(blank=True)
+    gibbs_action_plan = models.TextField(blank=True)
+    what = models.TextField(blank=True)
+    so_what = models.TextField(blank=True)
+    now_what = models.TextField(blank=True)
+    behaviours = ArrayField(models.CharField(max_length=20, choices=Behaviour.choices), default=list, blank=True)
+    lesson = models.ForeignKey(
+        "courses.Lesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    prompt = models.ForeignKey(Prompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    is_draft = models.BooleanField(default=True)
+    # A conversation brought over by an import from another organisation: shown to the author only.
+    earlier_conversation = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="entry_search_gin"),
+            models.Index(fields=["author", "-created_at"], name="entry_author_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(template__in=EntryTemplate.values), name="entry_template_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Journal entry {self.pk}"  # never the title: it is journal text
+
+    @property
+    def display_title(self) -> str:
+        return self.title or "Untitled draft"
+
+    def sections(self) -> list[tuple[str, str, str]]:
+        """(label, field name, text) of this entry's template, in order."""
+        return [(label, name, getattr(self, name)) for name, label, _ in SECTIONS[self.template]]
+
+
+class EntryShare(models.Model):
+    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="shares")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    shared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["shared_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["entry", "mentor"], name="share_once_per_mentor")]
+        indexes = [models.Index(fields=["mentor", "entry"], name="share_mentor_entry")]
+
+    def __str__(self) -> str:
+        return f"Share {self.pk}"
+
+
+class EntryRead(models.Model):
+    """Access log: who opened a shared entry, and when. Metadata only."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="reads")
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-read_at", "-id"]
+        indexes = [models.Index(fields=["entry", "reader", "-read_at"], name="read_entry_reader")]
+
+    def __str__(self) -> str:
+        return f"Read {self.pk}"
+
+
+class Comment(models.Model):
+    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk}"
+
+
+class Acknowledgement(models.Model):
+    """A mentor's gentle "I've read this"."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="acknowledgements")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "mentor"], name="acknowledge_once")]
+
+    def __str__(self) -> str:
+        return f"Acknowledgement {self.pk}"
+
+
+class Notification(models.Model):
+    """In-app notice. Holds who, what kind and which entry: never journal text."""
+
+    class Kind(models.TextChoices):
+        SHARED = "shared", "shared an entry with you"
+        COMMENT = "comment", "replied in a conversation"
+        ACKNOWLEDGED = "acknowledged", "read your entry"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"Notification {self.pk}"

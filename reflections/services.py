@@ -1,0 +1,498 @@
+"""Every write on journals, shares, conversations and notifications. Run inside the organisation's schema.
+
+Rules kept here: only the author writes an entry; an entry is shared only with the author's current mentors;
+comments and acknowledgements need the entry to be visible to the writer (`selectors.entries_visible_to`);
+notifications and emails carry ids, never journal text.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import zipfile
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.text import slugify
+
+from courses.models import Behaviour, Lesson, Source
+from people.models import User
+from people.selectors import is_current_mentor
+
+from . import selectors
+from .models import (
+    SECTIONS,
+    TEXT_FIELDS,
+    Acknowledgement,
+    Comment,
+    EntryRead,
+    EntryShare,
+    EntryTemplate,
+    JournalEntry,
+    Notification,
+    Prompt,
+)
+
+logger = logging.getLogger(__name__)
+
+PROMPTS_FILE = Path(__file__).resolve().parent / "content" / "prompts.yaml"
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+EXPORT_FORMAT = "heartwood-journal"
+EXPORT_VERSION = 1
+
+
+# --- Prompts
+
+
+@transaction.atomic
+def prompts_load(*, path: Path = PROMPTS_FILE) -> int:
+    """Upsert the shipped prompts by slug from the YAML file; returns how many it read.
+
+    Accepts `{prompts: [...]}` or a bare list. Shipped prompts no longer in the file are switched off (slugs are
+    never reused); prompts an organisation wrote are never touched.
+    """
+    if not path.exists():
+        return 0
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    items = data.get("prompts", []) if isinstance(data, dict) else data
+    seen: list[str] = []
+    for item in items or []:
+        if not isinstance(item, dict) or not item.get("slug") or not item.get("text"):
+            continue
+        slug = str(item["slug"]).strip()
+        Prompt.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "theme": str(item.get("theme") or "").strip(),
+                "text": str(item["text"]).strip(),
+                "source": Source.SHIPPED,
+                "is_active": True,
+            },
+        )
+        seen.append(slug)
+    if seen:
+        Prompt.objects.filter(source=Source.SHIPPED).exclude(slug__in=seen).update(is_active=False)
+    return len(seen)
+
+
+# --- Entries
+
+
+def _search_vector() -> SearchVector:
+    # Every text column is NOT NULL (blank is ""), so no Coalesce is needed.
+    vector = SearchVector("title", weight="A", config="english")
+    for name in TEXT_FIELDS:
+        vector = vector + SearchVector(name, weight="B", config="english")
+    return vector
+
+
+def _refresh_search(entry: JournalEntry) -> None:
+    JournalEntry.objects.filter(pk=entry.pk).update(search_vector=_search_vector())
+
+
+def _clean_fields(template: str, fields: dict[str, Any], *, keep_all: bool) -> dict[str, str]:
+    """The text fields to store. A saved entry keeps only its template's sections (what a switch of template
+    hid is not kept where nobody sees it); a draft keeps everything, so switching back loses nothing."""
+    if template not in EntryTemplate.values:
+        raise ValidationError("Choose a template.")
+    used = {name for name, _, _ in SECTIONS[template]}
+    return {name: str(fields.get(name) or "") if keep_all or name in used else "" for name in TEXT_FIELDS}
+
+
+@transaction.atomic
+def entry_create(
+    *, author: User, title: str, template: str, fields: dict[str, Any], behaviours: list[str] | None = None,
+    lesson: Lesson | None = None, prompt: Prompt | None = None, is_draft: bool = False,
+) -> JournalEntry:
+    entry = JournalEntry(
+        author=author, title=title.strip(), template=template, lesson=lesson, prompt=prompt, is_draft=is_draft,
+        behaviours=[b for b in (behaviours or []) if b in Behaviour.values],
+        **_clean_fields(template, fields, keep_all=is_draft),
+    )
+    entry.full_clean(exclude=["search_vector"])
+    entry.save()
+    _refresh_search(entry)
+    return entry
+
+
+@transaction.atomic
+def entry_update(
+    *, entry: JournalEntry, author: User, title: str, template: str, fields: dict[str, Any],
+    behaviours: list[str] | None = None, is_draft: bool | None = None,
+) -> JournalEntry:
+    if entry.author_id != author.pk:
+        raise PermissionDenied
+    entry.title = title.strip()
+    entry.template = template
+    entry.behaviours = [b for b in (behaviours or []) if b in Behaviour.values]
+    if is_draft is not None:
+        # A shared entry stays published: a mentor must never find it turned back into a draft.
+        entry.is_draft = is_draft and not entry.shares.exists()
+    for name, value in _clean_fields(template, fields, keep_all=entry.is_draft).items():
+        setattr(entry, name, value)
+    entry.updated_at = timezone.now()
+    entry.full_clean(exclude=["search_vector"])
+    entry.save()
+    _refresh_search(entry)
+    return entry
+
+
+@transaction.atomic
+def entry_autosave(
+    *, author: User, entry: JournalEntry | None, title: str, template: str, fields: dict[str, Any],
+    behaviours: list[str] | None = None, lesson: Lesson | None = None, prompt: Prompt | None = None,
+) -> JournalEntry:
+    """Create or update a draft while its author types. Published entries are saved by the form only."""
+    if entry is None:
+        return entry_create(
+            author=author, title=title, template=template, fields=fields, behaviours=behaviours, lesson=lesson,
+            prompt=prompt, is_draft=True,
+        )
+    if not entry.is_draft:
+        raise ValidationError("Only drafts save themselves.")
+    return entry_update(entry=entry, author=author, title=title, template=template, fields=fields,
+                        behaviours=behaviours)
+
+
+@transaction.atomic
+def entry_delete(*, entry: JournalEntry, author: User) -> None:
+    """Really deletes: the entry, its shares, reads, comments, acknowledgements and notifications."""
+    if entry.author_id != author.pk:
+        raise PermissionDenied
+    entry.delete()
+
+
+# --- Sharing
+
+
+@transaction.atomic
+def entry_share(*, entry: JournalEntry, author: User, mentor: User) -> EntryShare:
+    if entry.author_id != author.pk:
+        raise PermissionDenied
+    if entry.is_draft:
+        raise ValidationError("Save the entry before you share it.")
+    if not is_current_mentor(mentor=mentor, leader=author):
+        raise ValidationError("You can only share with your current mentors.")
+    share, created = EntryShare.objects.get_or_create(entry=entry, mentor=mentor)
+    if created:
+        notification_create(recipient=mentor, actor=author, entry=entry, kind=Notification.Kind.SHARED)
+    return share
+
+
+@transaction.atomic
+def entry_unshare(*, entry: JournalEntry, author: User, mentor: User) -> None:
+    """Stop sharing with one mentor. Their notifications about this entry go too."""
+    if entry.author_id != author.pk:
+        raise PermissionDenied
+    EntryShare.objects.filter(entry=entry, mentor=mentor).delete()
+    Notification.objects.filter(entry=entry, recipient=mentor).delete()
+
+
+def entry_read_record(*, entry: JournalEntry, reader: User) -> None:
+    """Log that someone other than the author opened the entry (metadata only)."""
+    if entry.author_id != reader.pk:
+        EntryRead.objects.create(entry=entry, reader=reader)
+
+
+# --- Conversations
+
+
+def _visible_entry(*, entry: JournalEntry, user: User) -> JournalEntry:
+    try:
+        return selectors.entries_visible_to(user).get(pk=entry.pk)
+    except JournalEntry.DoesNotExist:
+        raise PermissionDenied from None
+
+
+def _conversation_partners(entry: JournalEntry, writer: User) -> list[User]:
+    """Who hears about activity on `entry` from `writer`: the author hears from mentors; mentors from the author."""
+    if writer.pk != entry.author_id:
+        return [entry.author]
+    return list(selectors.entry_current_mentors(entry))
+
+
+@transaction.atomic
+def comment_create(*, entry: JournalEntry, author: User, body: str) -> Comment:
+    entry = _visible_entry(entry=entry, user=author)
+    if not entry.shares.exists():
+        raise ValidationError("Conversations happen on shared entries.")
+    body = body.strip()
+    if not body:
+        raise ValidationError("Write something before you send it.")
+    comment = Comment.objects.create(entry=entry, author=author, body=body)
+    for recipient in _conversation_partners(entry, author):
+        notification_create(recipient=recipient, actor=author, entry=entry, kind=Notification.Kind.COMMENT)
+    return comment
+
+
+def comment_can_edit(comment: Comment, user: User, now: datetime | None = None) -> bool:
+    return comment.author_id == user.pk and (now or timezone.now()) - comment.created_at <= COMMENT_EDIT_WINDOW
+
+
+@transaction.atomic
+def comment_update(*, comment: Comment, author: User, body: str) -> Comment:
+    _visible_entry(entry=comment.entry, user=author)
+    if not comment_can_edit(comment, author):
+        raise PermissionDenied
+    body = body.strip()
+    if not body:
+        raise ValidationError("Write something before you send it.")
+    comment.body = body
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, author: User) -> None:
+    _visible_entry(entry=comment.entry, user=author)
+    if comment.author_id != author.pk:
+        raise PermissionDenied
+    comment.delete()
+
+
+@transaction.atomic
+def entry_acknowledge(*, entry: JournalEntry, mentor: User) -> Acknowledgement:
+    entry = _visible_entry(entry=entry, user=mentor)
+    if entry.author_id == mentor.pk:
+        raise PermissionDenied
+    ack, created = Acknowledgement.objects.get_or_create(entry=entry, mentor=mentor)
+    if created:
+        notification_create(recipient=entry.author, actor=mentor, entry=entry, kind=Notification.Kind.ACKNOWLEDGED)
+    return ack
+
+
+# --- Notifications
+
+
+def notification_create(*, recipient: User, actor: User, entry: JournalEntry, kind: str) -> Notification:
+    """An in-app notice, and an email (queued after commit, ids only) that links to it and says nothing more."""
+    notification = Notification.objects.create(recipient=recipient, actor=actor, entry=entry, kind=kind)
+    from .tasks import notification_email_send
+
+    transaction.on_commit(lambda: notification_email_send.delay(notification.pk))
+    return notification
+
+
+def notifications_mark_read_for_entry(*, user: User, entry: JournalEntry) -> int:
+    return Notification.objects.filter(recipient=user, entry=entry, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notifications_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())
+
+
+# --- Owning your record: export, import, delete
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def journal_export_data(*, user: User) -> dict[str, Any]:
+    """The whole journal of `user` as plain data: entries, their shares, reads and conversations."""
+    entries = (
+        JournalEntry.objects.filter(author=user)
+        .select_related("lesson", "prompt")
+        .prefetch_related("shares__mentor", "comments__author", "acknowledgements__mentor")
+        .order_by("created_at", "id")
+    )
+    out = []
+    for entry in entries:
+        out.append({
+            "id": entry.pk,
+            "title": entry.title,
+            "template": entry.template,
+            "body": entry.body,
+            "sections": {name: getattr(entry, name) for name in TEXT_FIELDS if name != "body"},
+            "behaviours": list(entry.behaviours),
+            "lesson": {"slug": entry.lesson.slug, "title": entry.lesson.title} if entry.lesson else None,
+            "prompt": {"slug": entry.prompt.slug, "text": entry.prompt.text} if entry.prompt else None,
+            "is_draft": entry.is_draft,
+            "created_at": _iso(entry.created_at),
+            "updated_at": _iso(entry.updated_at),
+            "shares": [
+                {"mentor": share.mentor.get_full_name(), "shared_at": _iso(share.shared_at)}
+                for share in entry.shares.all()
+            ],
+            "acknowledgements": [
+                {"mentor": ack.mentor.get_full_name(), "at": _iso(ack.created_at)}
+                for ack in entry.acknowledgements.all()
+            ],
+            "conversation": [
+                *entry.earlier_conversation,
+                *(
+                    {
+                        "author": comment.author.get_full_name(), "by_me": comment.author_id == user.pk,
+                        "body": comment.body, "created_at": _iso(comment.created_at),
+                        "edited_at": _iso(comment.edited_at),
+                    }
+                    for comment in entry.comments.all()
+                ),
+            ],
+        })
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": _iso(timezone.now()),
+        "author": {"name": user.get_full_name(), "email": user.email},
+        "entries": out,
+    }
+
+
+def _entry_markdown(item: dict[str, Any]) -> str:
+    lines = [f"# {item['title'] or 'Untitled draft'}", ""]
+    lines.append(f"*{EntryTemplate(item['template']).label} · written {item['created_at'][:10]}*")
+    if item["behaviours"]:
+        lines.append(f"*Behaviours: {', '.join(item['behaviours'])}*")
+    if item["prompt"]:
+        lines += ["", f"> Prompt: {item['prompt']['text']}"]
+    if item["lesson"]:
+        lines += ["", f"> Lesson: {item['lesson']['title']}"]
+    values = {"body": item["body"], **item["sections"]}
+    for name, label, _ in SECTIONS[item["template"]]:
+        lines += ["", f"## {label}", "", values.get(name, "")]
+    if item["conversation"]:
+        lines += ["", "## Conversation"]
+        for comment in item["conversation"]:
+            lines += ["", f"**{comment['author']}**, {comment['created_at'][:16].replace('T', ' ')}", "",
+                      comment["body"]]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def journal_export_zip(*, user: User) -> bytes:
+    """A ZIP: journal.json (everything) and one Markdown file per entry."""
+    data = journal_export_data(user=user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("journal.json", json.dumps(data, ensure_ascii=False, indent=2))
+        for item in data["entries"]:
+            name = slugify(item["title"])[:50] or "untitled"
+            archive.writestr(f"entries/{item['created_at'][:10]}-{item['id']}-{name}.md", _entry_markdown(item))
+        archive.writestr(
+            "README.txt",
+            "Your Heartwood journal.\n\njournal.json holds every entry, who you shared it with and the conversations;"
+            "\nyou can import it into Heartwood at another organisation.\nThe entries folder holds one Markdown file"
+            " per entry.\n",
+        )
+    return buffer.getvalue()
+
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def journal_import_parse(raw: bytes) -> dict[str, Any]:
+    """Read an export (journal.json, or the ZIP holding it); raises ValidationError with a plain message."""
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ValidationError("That file is too large to import (the limit is 20 MB).")
+    if raw[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                info = archive.getinfo("journal.json")
+                if info.file_size > MAX_IMPORT_BYTES:
+                    raise ValidationError("That file is too large to import (the limit is 20 MB).")
+                raw = archive.read(info)
+        except (zipfile.BadZipFile, KeyError):
+            raise ValidationError("That ZIP file does not hold a journal.json from Heartwood.") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ValidationError("That file is not a Heartwood journal export.") from None
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT or not isinstance(data.get("entries"), list):
+        raise ValidationError("That file is not a Heartwood journal export.")
+    if data.get("version") != EXPORT_VERSION:
+        raise ValidationError("That export comes from a version of Heartwood this one cannot read.")
+    return data
+
+
+def _text(value: Any, limit: int | None = None) -> str:
+    text = value if isinstance(value, str) else ""
+    return text[:limit] if limit else text
+
+
+@transaction.atomic
+def journal_import(*, user: User, data: dict[str, Any]) -> int:
+    """Add the entries of an export to `user`'s journal, as private entries; returns how many.
+
+    Shares are not carried over (the mentors belong to the other organisation); the conversations come along
+    as an earlier conversation that only the author sees. Lessons and prompts are linked again by slug.
+    """
+    count = 0
+    for item in data["entries"]:
+        if not isinstance(item, dict):
+            continue
+        template = item.get("template") if item.get("template") in EntryTemplate.values else EntryTemplate.FREE
+        sections = item.get("sections") if isinstance(item.get("sections"), dict) else {}
+        fields = {name: _text(sections.get(name)) for name in TEXT_FIELDS if name != "body"}
+        fields["body"] = _text(item.get("body"))
+        lesson_slug = (item.get("lesson") or {}).get("slug") if isinstance(item.get("lesson"), dict) else None
+        prompt_slug = (item.get("prompt") or {}).get("slug") if isinstance(item.get("prompt"), dict) else None
+        conversation = [
+            {"author": _text(c.get("author"), 150), "by_me": bool(c.get("by_me")), "body": _text(c.get("body")),
+             "created_at": _text(c.get("created_at"), 40), "edited_at": _text(c.get("edited_at"), 40) or None}
+            for c in item.get("conversation") or [] if isinstance(c, dict)
+        ]
+        behaviours = [b for b in item.get("behaviours") or [] if b in Behaviour.values]
+        entry = JournalEntry(
+            author=user, title=_text(item.get("title"), 200).strip(), template=template,
+            behaviours=behaviours, is_draft=bool(item.get("is_draft")), earlier_conversation=conversation,
+            lesson=Lesson.objects.filter(slug=lesson_slug).first() if lesson_slug else None,
+            prompt=Prompt.objects.filter(slug=prompt_slug).first() if prompt_slug else None,
+            **fields,
+        )
+        created = parse_datetime(_text(item.get("created_at"), 40)) if item.get("created_at") else None
+        updated = parse_datetime(_text(item.get("updated_at"), 40)) if item.get("updated_at") else None
+        entry.created_at = created or timezone.now()
+        entry.updated_at = updated or entry.created_at
+        entry.save()
+        count += 1
+    JournalEntry.objects.filter(author=user, search_vector__isnull=True).update(search_vector=_search_vector())
+    return count
+
+
+def _sessions_end(user: User) -> None:
+    from importlib import import_module
+
+    from allauth.usersessions.models import UserSession
+    from django.contrib.sessions.models import Session
+
+    for user_session in UserSession.objects.filter(user=user):
+        user_session.end()
+    # Sessions allauth did not track (e.g. made before tracking began).
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            store(session.session_key).delete()
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete the person and everything of theirs here: entries (with their shares, reads and conversations),
+    comments they wrote, notifications, pairings and every session; then email a confirmation."""
+    email, name = user.email, user.get_short_name()
+    _sessions_end(user)
+    user.delete()  # cascades: entries, shares, reads, comments, acknowledgements, notifications, pairings
+
+    def confirm() -> None:
+        send_mail(
+            "Heartwood: your account has been deleted",
+            f"Hello {name},\n\nAs you asked, your Heartwood account has been deleted, with your journal, your "
+            "conversations and everything you shared.\n\nIf you did not ask for this, please contact your "
+            "organisation's Heartwood admin.\n",
+            None, [email],
+        )
+
+    transaction.on_commit(confirm)

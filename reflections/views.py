@@ -1,0 +1,456 @@
+"""Journal and mentoring pages. Thin: every read of journal content goes through `selectors`, every write
+through `services`. Missing and forbidden both answer 404; every page here sends Cache-Control: no-store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_http_methods, require_POST
+
+from courses.models import Lesson
+from people.selectors import current_mentors_of
+
+from . import selectors, services
+from .forms import (
+    AccountDeleteForm,
+    AutosaveForm,
+    CommentForm,
+    EntryForm,
+    ImportForm,
+    SearchForm,
+    ShareForm,
+)
+from .models import SECTIONS, TEXT_FIELDS, EntryTemplate, JournalEntry, Notification, Prompt
+
+PAGE_SIZE = 20
+SEARCH_SESSION_KEY = "journal_search"
+
+
+def journal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed-in only; the response (a 404 too) is never stored by a browser or proxy."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            response: HttpResponse = redirect_to_login(request.get_full_path())
+        else:
+            try:
+                response = view(request, *args, **kwargs)
+            except (Http404, PermissionDenied):
+                response = render(request, "404.html", status=404)
+        add_never_cache_headers(response)
+        response["Cache-Control"] = "no-store, " + response["Cache-Control"]
+        return response
+
+    return wrapped
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _own_entry(request: HttpRequest, pk: int) -> JournalEntry:
+    entry = selectors.own_entries(request.user).filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+# --- Writing
+
+
+@journal_page
+@require_http_methods(["GET", "POST"])
+def journal(request: HttpRequest) -> HttpResponse:
+    # Search terms are journal text: they travel in a POST and live in the session, never in the URL.
+    if request.method == "POST":
+        if "clear" in request.POST:
+            request.session.pop(SEARCH_SESSION_KEY, None)
+        else:
+            form = SearchForm(request.POST)
+            if form.is_valid():
+                request.session[SEARCH_SESSION_KEY] = {
+                    key: (value.isoformat() if isinstance(value, date) else value)
+                    for key, value in form.cleaned_data.items() if value
+                }
+        return redirect("reflections:journal")
+    saved = request.session.get(SEARCH_SESSION_KEY) or {}
+    form = SearchForm(saved or None)
+    filters: dict[str, Any] = {}
+    if saved and form.is_valid():
+        filters = {
+            "query": form.cleaned_data["q"], "behaviour": form.cleaned_data["behaviour"],
+            "template": form.cleaned_data["template"], "shared": form.cleaned_data["shared"],
+            "date_from": form.cleaned_data["date_from"], "date_to": form.cleaned_data["date_to"],
+        }
+    entries = selectors.journal_list(user=request.user, **filters)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reflections/journal_list.html", {
+        "form": form, "page": page, "filtering": bool(saved),
+        "unread_count": selectors.unread_notification_count(request.user),
+    })
+
+
+def _lesson_and_prompt(request: HttpRequest, data: Any) -> tuple[Lesson | None, Prompt | None]:
+    lesson_id, prompt_id = _int(data.get("lesson")), _int(data.get("prompt"))
+    lesson = Lesson.objects.filter(pk=lesson_id).first() if lesson_id else None
+    prompt = selectors.prompts_active().filter(pk=prompt_id).first() if prompt_id else None
+    return lesson, prompt
+
+
+def _draft_from(request: HttpRequest) -> JournalEntry | None:
+    draft_id = _int(request.POST.get("draft_id"))
+    if not draft_id:
+        return None
+    entry = selectors.own_entries(request.user).filter(pk=draft_id, is_draft=True).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def _entry_context(form: EntryForm, **extra: Any) -> dict[str, Any]:
+    return {"form": form, "groups": form.section_groups(), "sections": SECTIONS, **extra}
+
+
+@journal_page
+@require_http_methods(["GET", "POST"])
+def entry_new(request: HttpRequest) -> HttpResponse:
+    lesson, prompt = _lesson_and_prompt(request, request.POST if request.method == "POST" else request.GET)
+    if request.method == "POST":
+        form = EntryForm(request.POST)
+        keep_draft = "save_draft" in request.POST
+        form.allow_empty = keep_draft
+        draft = _draft_from(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            if draft is None:
+                entry = services.entry_create(
+                    author=request.user, title=data["title"], template=data["template"], fields=form.text_fields(),
+                    behaviours=data["behaviours"], lesson=lesson, prompt=prompt, is_draft=keep_draft,
+                )
+            else:
+                entry = services.entry_update(
+                    entry=draft, author=request.user, title=data["title"], template=data["template"],
+                    fields=form.text_fields(), behaviours=data["behaviours"], is_draft=keep_draft,
+                )
+            messages.success(request, "Draft saved." if keep_draft else "Entry saved. It is private to you.")
+            return redirect("reflections:entry_detail", pk=entry.pk)
+        draft_id = draft.pk if draft else None
+    else:
+        template = request.GET.get("template")
+        form = EntryForm(initial={"template": template if template in EntryTemplate.values else EntryTemplate.FREE})
+        draft_id = None
+    return render(request, "reflections/entry_form.html", _entry_context(
+        form, lesson=lesson, prompt=prompt, draft_id=draft_id, autosave=True, entry=None,
+    ))
+
+
+@journal_page
+@require_POST
+def entry_autosave(request: HttpRequest) -> HttpResponse:
+    """Create or update a draft as its author types; answers the draft's id (JSON). No text in the answer."""
+    form = AutosaveForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"saved": False}, status=400)
+    draft = _draft_from(request)
+    lesson, prompt = _lesson_and_prompt(request, request.POST)
+    data = form.cleaned_data
+    entry = services.entry_autosave(
+        author=request.user, entry=draft, title=data["title"], template=data["template"],
+        fields=form.text_fields(), behaviours=data["behaviours"], lesson=lesson, prompt=prompt,
+    )
+    return JsonResponse({
+        "saved": True, "id": entry.pk, "saved_at": timezone.localtime(entry.updated_at).strftime("%H:%M:%S"),
+        "edit_url": reverse("reflections:entry_edit", args=[entry.pk]),
+    })
+
+
+@journal_page
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _own_entry(request, pk)
+    if request.method == "POST":
+        form = EntryForm(request.POST)
+        keep_draft = entry.is_draft and "save_draft" in request.POST
+        form.allow_empty = keep_draft
+        if form.is_valid():
+            data = form.cleaned_data
+            services.entry_update(
+                entry=entry, author=request.user, title=data["title"], template=data["template"],
+                fields=form.text_fields(), behaviours=data["behaviours"], is_draft=keep_draft,
+            )
+            messages.success(request, "Draft saved." if keep_draft else "Entry saved.")
+            return redirect("reflections:entry_detail", pk=entry.pk)
+    else:
+        initial = {name: getattr(entry, name) for name in TEXT_FIELDS}
+        initial.update(title=entry.title, template=entry.template, behaviours=entry.behaviours)
+        form = EntryForm(initial=initial)
+    return render(request, "reflections/entry_form.html", _entry_context(
+        form, lesson=entry.lesson, prompt=entry.prompt, draft_id=entry.pk if entry.is_draft else None,
+        autosave=entry.is_draft, entry=entry,
+    ))
+
+
+@journal_page
+@require_http_methods(["GET"])
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = selectors.entry_for_viewer(user=request.user, pk=pk)
+    if entry is None:
+        raise Http404
+    is_author = entry.author_id == request.user.pk
+    if not is_author:
+        services.entry_read_record(entry=entry, reader=request.user)
+    services.notifications_mark_read_for_entry(user=request.user, entry=entry)
+    shares = selectors.entry_shares_with_reads(entry) if is_author else []
+    acknowledgements = list(selectors.entry_acknowledgements(entry))
+    comments = list(selectors.entry_conversation(entry))
+    now = timezone.now()
+    for comment in comments:
+        comment.can_edit = services.comment_can_edit(comment, request.user, now)
+        comment.is_mine = comment.author_id == request.user.pk
+    is_shared = bool(shares) if is_author else True
+    return render(request, "reflections/entry_detail.html", {
+        "entry": entry, "is_author": is_author, "shares": shares, "comments": comments,
+        "acknowledgements": acknowledgements, "is_shared": is_shared,
+        "comment_form": CommentForm() if is_shared else None,
+        "can_acknowledge": not is_author and not any(a.mentor_id == request.user.pk for a in acknowledgements),
+        "reads": selectors.entry_reads(entry) if is_author and shares else [],
+    })
+
+
+@journal_page
+@require_http_methods(["GET", "POST"])
+def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _own_entry(request, pk)
+    if request.method == "POST":
+        services.entry_delete(entry=entry, author=request.user)
+        messages.success(request, "Entry deleted, with its conversation. It cannot be brought back.")
+        return redirect("reflections:journal")
+    return render(request, "reflections/entry_delete.html", {"entry": entry})
+
+
+# --- Sharing
+
+
+@journal_page
+@require_http_methods(["GET", "POST"])
+def entry_share(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _own_entry(request, pk)
+    shares = selectors.entry_shares_with_reads(entry)
+    available = current_mentors_of(request.user).exclude(pk__in=[share.mentor_id for share in shares])
+    form = ShareForm(request.POST or None, mentors=available)
+    if request.method == "POST" and not entry.is_draft and form.is_valid():
+        try:
+            for mentor in form.cleaned_data["mentors"]:
+                services.entry_share(entry=entry, author=request.user, mentor=mentor)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            names = ", ".join(m.get_full_name() for m in form.cleaned_data["mentors"])
+            messages.success(request, f"Shared with {names}. You can stop sharing at any time.")
+        return redirect("reflections:entry_share", pk=entry.pk)
+    current_ids = set(current_mentors_of(request.user).values_list("pk", flat=True))
+    for share in shares:
+        share.is_current = share.mentor_id in current_ids
+    return render(request, "reflections/entry_share.html", {
+        "entry": entry, "form": form, "shares": shares, "has_mentors": bool(current_ids),
+    })
+
+
+@journal_page
+@require_POST
+def entry_unshare(request: HttpRequest, pk: int, mentor_id: int) -> HttpResponse:
+    entry = _own_entry(request, pk)
+    share = entry.shares.select_related("mentor").filter(mentor_id=mentor_id).first()
+    if share is None:
+        raise Http404
+    services.entry_unshare(entry=entry, author=request.user, mentor=share.mentor)
+    messages.success(request, f"{share.mentor.get_full_name()} can no longer see this entry.")
+    return redirect("reflections:entry_share", pk=entry.pk)
+
+
+# --- Conversations
+
+
+@journal_page
+@require_POST
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = selectors.entry_for_viewer(user=request.user, pk=pk)
+    if entry is None:
+        raise Http404
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = services.comment_create(entry=entry, author=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, "Reply sent.")
+            return redirect(reverse("reflections:entry_detail", args=[entry.pk]) + f"#comment-{comment.pk}")
+    else:
+        messages.error(request, "Write something before you send it.")
+    return redirect(reverse("reflections:entry_detail", args=[entry.pk]) + "#reply")
+
+
+@journal_page
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = selectors.comment_for_writer(user=request.user, pk=pk)
+    if comment is None:
+        raise Http404
+    back = reverse("reflections:entry_detail", args=[comment.entry_id]) + f"#comment-{comment.pk}"
+    if not services.comment_can_edit(comment, request.user):
+        messages.error(request, "Replies can be changed for 15 minutes after they are sent. You can still delete it.")
+        return redirect(back)
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        services.comment_update(comment=comment, author=request.user, body=form.cleaned_data["body"])
+        messages.success(request, "Reply updated.")
+        return redirect(back)
+    return render(request, "reflections/comment_edit.html", {"comment": comment, "form": form, "back": back})
+
+
+@journal_page
+@require_POST
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = selectors.comment_for_writer(user=request.user, pk=pk)
+    if comment is None:
+        raise Http404
+    entry_id = comment.entry_id
+    services.comment_delete(comment=comment, author=request.user)
+    messages.success(request, "Reply deleted.")
+    return redirect(reverse("reflections:entry_detail", args=[entry_id]) + "#conversation")
+
+
+@journal_page
+@require_POST
+def entry_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = selectors.entry_for_viewer(user=request.user, pk=pk)
+    if entry is None or entry.author_id == request.user.pk:
+        raise Http404
+    services.entry_acknowledge(entry=entry, mentor=request.user)
+    messages.success(request, f"{entry.author.get_short_name()} will see that you've read this.")
+    return redirect("reflections:entry_detail", pk=entry.pk)
+
+
+# --- Mentoring and notifications
+
+
+@journal_page
+@require_http_methods(["GET"])
+def mentoring(request: HttpRequest) -> HttpResponse:
+    return render(request, "reflections/mentoring.html", {
+        "mentees": selectors.mentoring_overview(request.user),
+        "unread_count": selectors.unread_notification_count(request.user),
+    })
+
+
+@journal_page
+@require_http_methods(["GET"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.notifications_for(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "reflections/notifications.html", {"page": page})
+
+
+@journal_page
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_read(user=request.user)
+    messages.success(request, "All caught up.")
+    return redirect("reflections:notifications")
+
+
+@journal_page
+@require_http_methods(["GET"])
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = Notification.objects.filter(pk=pk, recipient=request.user).first()
+    if notification is None:
+        raise Http404
+    services.notifications_mark_read(user=request.user, notification_ids=[notification.pk])
+    if selectors.entry_for_viewer(user=request.user, pk=notification.entry_id) is None:
+        messages.info(request, "That entry is no longer shared with you.")
+        return redirect("reflections:notifications")
+    return redirect("reflections:entry_detail", pk=notification.entry_id)
+
+
+# --- Prompts
+
+
+@journal_page
+@require_http_methods(["GET"])
+def prompts(request: HttpRequest) -> HttpResponse:
+    groups: dict[str, list[Prompt]] = {}
+    for prompt in selectors.prompts_active():
+        groups.setdefault(prompt.theme, []).append(prompt)
+    themes = [(theme.replace("-", " ").capitalize(), items) for theme, items in groups.items()]
+    return render(request, "reflections/prompts.html", {"themes": themes})
+
+
+# --- Owning your record
+
+
+@journal_page
+@require_http_methods(["GET"])
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "reflections/account.html", {
+        "entry_count": selectors.own_entries(request.user).count(), "import_form": ImportForm(),
+    })
+
+
+@journal_page
+@require_http_methods(["GET"])
+def journal_export(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(services.journal_export_zip(user=request.user), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="heartwood-journal-{timezone.localdate()}.zip"'
+    return response
+
+
+@journal_page
+@require_POST
+def journal_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > services.MAX_IMPORT_BYTES:
+                raise ValidationError("That file is too large to import (the limit is 20 MB).")
+            data = services.journal_import_parse(upload.read())
+            count = services.journal_import(user=request.user, data=data)
+        except ValidationError as error:
+            form.add_error("file", error.messages[0])
+        else:
+            messages.success(request, f"{count} entr{'y' if count == 1 else 'ies'} added to your journal.")
+            return redirect("reflections:journal")
+    return render(request, "reflections/account.html", {
+        "entry_count": selectors.own_entries(request.user).count(), "import_form": form,
+    }, status=400)
+
+
+@journal_page
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.account_delete(user=user)
+        response = render(request, "reflections/account_deleted.html")
+        return response
+    return render(request, "reflections/account_delete.html", {"form": form})
+
