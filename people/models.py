@@ -126,3 +126,78 @@ class MentorPairing(models.Model):
     def is_current(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.starts_on <= on and (self.ends_on is None or self.ends_on > on)
+
+
+class Invitation(models.Model):
+    """An invitation to join the organisation with some roles.
+
+    Only a hash of the token is stored. The token itself is minted each time the email is sent (inside the
+    Celery task), so it exists only in the email; resending makes the previous link stop working.
+    """
+
+    email = models.EmailField("email address")
+    full_name = models.CharField("name", max_length=150, blank=True)
+    roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), default=list)
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(email=Lower("email")), name="invitation_email_lower_case"),
+            # At most one invitation per address that is still waiting for an answer.
+            models.UniqueConstraint(
+                fields=["email"], condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(Role(role).label) for role in Role.values if role in self.roles]
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires <= timezone.now():
+            return "expired"
+        return "waiting"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "waiting"
+
+
+class OrganisationSettings(models.Model):
+    """The organisation's own settings: one row per schema (the primary key is always 1)."""
+
+    singleton = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    require_mfa_for_admins = models.BooleanField(
+        "Require two-step sign-in for admins", default=False,
+        help_text="Admins must set up an authenticator app before they can manage people.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "organisation settings"
+        constraints = [models.CheckConstraint(condition=models.Q(singleton=1), name="organisation_settings_one_row")]
+
+    def __str__(self) -> str:
+        return "Organisation settings"

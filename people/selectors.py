@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import MentorPairing, User
+from .models import Invitation, MentorPairing, OrganisationSettings, Role, User
 
 
 def current_pairings(on: date | None = None) -> QuerySet[MentorPairing]:
@@ -33,3 +33,57 @@ def current_mentees_of(mentor: User, on: date | None = None) -> QuerySet[User]:
 
 def is_current_mentor(*, mentor: User, leader: User, on: date | None = None) -> bool:
     return current_pairings(on).filter(mentor=mentor, leader=leader).exists()
+
+
+# --- Management (admins only; views check the role)
+
+
+def members_list(*, search: str = "", role: str = "", status: str = "") -> QuerySet[User]:
+    """People of the organisation for the member list, filtered by name/email search and role."""
+    members = User.objects.filter(is_staff=False).order_by("full_name", "email")
+    search = search.strip()
+    if search:
+        members = members.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
+    if role in Role.values:
+        members = members.filter(roles__contains=[role])
+    if status == "active":
+        members = members.filter(is_active=True)
+    elif status == "inactive":
+        members = members.filter(is_active=False)
+    return members.only("id", "email", "full_name", "roles", "is_active", "date_joined", "last_login")
+
+
+def invitations_list(*, state: str = "waiting") -> QuerySet[Invitation]:
+    invitations = Invitation.objects.select_related("invited_by").order_by("-created", "-id")
+    now = timezone.now()
+    if state == "waiting":
+        invitations = invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires__gt=now)
+    elif state == "expired":
+        invitations = invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires__lte=now)
+    elif state == "accepted":
+        invitations = invitations.filter(accepted_at__isnull=False)
+    elif state == "revoked":
+        invitations = invitations.filter(revoked_at__isnull=False)
+    return invitations
+
+
+def pairings_list(*, include_ended: bool = False, on: date | None = None) -> QuerySet[MentorPairing]:
+    on = on or timezone.localdate()
+    pairings = MentorPairing.objects.select_related("leader", "mentor").order_by(
+        "leader__full_name", "mentor__full_name", "-starts_on"
+    )
+    if not include_ended:
+        pairings = pairings.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+    return pairings
+
+
+def organisation_settings() -> OrganisationSettings:
+    """The organisation's settings; defaults when the row has not been written yet."""
+    return OrganisationSettings.objects.filter(singleton=1).first() or OrganisationSettings()
+
+
+def welcome_checklist() -> dict[str, bool]:
+    return {
+        "invited": Invitation.objects.exists() or User.objects.filter(is_staff=False).count() > 1,
+        "paired": MentorPairing.objects.exists(),
+    }

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
-from django.db import transaction
+import csv
+import hashlib
+import io
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from .models import User
+from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Invitation, MentorPairing, OrganisationSettings, Role, User
+
+INVITATION_DAYS = 14
+CSV_MAX_ROWS = 1000
+CSV_MAX_BYTES = 1024 * 1024
+CSV_COLUMNS = ("name", "email", "roles")
+
+
+class PeopleError(Exception):
+    """A request that breaks a rule of the organisation; the message is shown to the person as it is."""
 
 
 @transaction.atomic
@@ -20,3 +45,396 @@ def user_create(
     )
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
     return user
+
+
+# --- Invitations
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _clean_roles(roles: list[str]) -> list[str]:
+    unknown = [role for role in roles if role not in Role.values]
+    if unknown:
+        raise PeopleError(f"Unknown role: {', '.join(unknown)}.")
+    if not roles:
+        raise PeopleError("Choose at least one role.")
+    return sorted(set(roles))
+
+
+def _queue_invitation_email(invitation_id: int) -> None:
+    from .tasks import invitation_send
+
+    transaction.on_commit(lambda: invitation_send.delay(invitation_id))
+
+
+@transaction.atomic
+def invitation_create(*, email: str, full_name: str, roles: list[str], invited_by: User | None) -> Invitation:
+    """Invite one person; the email goes out from a Celery task once this transaction commits."""
+    email = _normalise_email(email)
+    roles = _clean_roles(roles)
+    if User.objects.filter(email=email).exists():
+        raise PeopleError(f"{email} is already a member of your organisation.")
+    # An invitation that has expired unanswered makes way for a new one.
+    Invitation.objects.filter(
+        email=email, accepted_at__isnull=True, revoked_at__isnull=True, expires__lte=timezone.now()
+    ).update(revoked_at=timezone.now())
+    if Invitation.objects.filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True).exists():
+        raise PeopleError(f"{email} has already been invited. You can resend the invitation instead.")
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                email=email, full_name=full_name.strip(), roles=roles, invited_by=invited_by,
+                expires=timezone.now() + timedelta(days=INVITATION_DAYS),
+            )
+    except IntegrityError as error:  # someone invited the same address a moment ago
+        raise PeopleError(f"{email} has already been invited.") from error
+    _queue_invitation_email(invitation.pk)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation) -> Invitation:
+    """Send again with a fresh link and a fresh expiry date; the previous link stops working."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise PeopleError("This invitation has been answered or withdrawn, so it cannot be sent again.")
+    if User.objects.filter(email=invitation.email).exists():
+        raise PeopleError(f"{invitation.email} is already a member of your organisation.")
+    invitation.expires = timezone.now() + timedelta(days=INVITATION_DAYS)
+    invitation.save(update_fields=["expires"])
+    _queue_invitation_email(invitation.pk)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise PeopleError("This invitation has already been accepted.")
+    if not invitation.revoked_at:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def _accept_url(token: str) -> str:
+    from django.db import connection
+
+    from tenants.urls_helpers import organisation_url
+
+    domain = connection.tenant.get_primary_domain()
+    subdomain = domain.domain.removesuffix(f".{settings.BASE_DOMAIN}")
+    return organisation_url(subdomain, f"/invitations/{token}/")
+
+
+@transaction.atomic
+def invitation_deliver(*, invitation_id: int) -> bool:
+    """Mint a new token, store its hash and email the link. Called by the Celery task; False if nothing to send."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("invited_by").filter(pk=invitation_id).first()
+    )
+    if invitation is None or not invitation.is_open:
+        return False
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = token_hash(token)
+    invitation.sent_at = timezone.now()
+    invitation.send_count += 1
+    invitation.save(update_fields=["token_hash", "sent_at", "send_count"])
+    from django.db import connection
+
+    context = {
+        "invitation": invitation,
+        "organisation": connection.tenant,
+        "accept_url": _accept_url(token),
+        "inviter": invitation.invited_by,
+        "days": INVITATION_DAYS,
+    }
+    subject = render_to_string("people/email/invitation_subject.txt", context).strip()
+    body = render_to_string("people/email/invitation_message.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+    return True
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    return Invitation.objects.filter(token_hash=token_hash(token)).first()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, full_name: str, password: str) -> User:
+    """Create the person with the invited roles and a verified email address."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise PeopleError("This invitation can no longer be used.")
+    if User.objects.filter(email=invitation.email).exists():
+        raise PeopleError("There is already an account for this email address. Please sign in instead.")
+    user = user_create(
+        email=invitation.email, full_name=full_name.strip(), roles=invitation.roles, password=password,
+        verified=True,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_user = user
+    # The hash stays, so the used link can say "already used" rather than "unknown".
+    invitation.save(update_fields=["accepted_at", "accepted_user"])
+    return user
+
+
+# --- Bulk invitations from a CSV file
+
+
+@dataclass
+class CsvRowResult:
+    line: int
+    name: str
+    email: str
+    roles: list[str]
+    reason: str = ""
+
+
+@dataclass
+class CsvReport:
+    invited: list[CsvRowResult] = field(default_factory=list)
+    skipped: list[CsvRowResult] = field(default_factory=list)
+    rejected: list[CsvRowResult] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.invited) + len(self.skipped) + len(self.rejected)
+
+
+def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
+    if len(data) > CSV_MAX_BYTES:
+        raise PeopleError("The file is larger than 1 MB. Please split it into smaller files.")
+    if b"\x00" in data[:4096]:
+        raise PeopleError(
+            "This does not look like a CSV file. Save your spreadsheet as CSV (comma separated) and try again."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise PeopleError(
+                "This does not look like a CSV file. Save your spreadsheet as CSV (UTF-8) and try again."
+            ) from error
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows = list(reader)
+    except csv.Error as error:
+        raise PeopleError(f"We could not read this CSV file ({error}).") from error
+    rows = [(number, row) for number, row in enumerate(rows, start=1) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise PeopleError("The file is empty. The first row should be the header: name, email, roles.")
+    header_line, header = rows[0]
+    header = [cell.strip().lower() for cell in header]
+    if sorted(header) != sorted(CSV_COLUMNS):
+        raise PeopleError(
+            "The first row must name the columns name, email and roles "
+            f"(we found: {', '.join(header) or 'nothing'})."
+        )
+    body = rows[1:]
+    if not body:
+        raise PeopleError("The file has a header but no people in it.")
+    if len(body) > CSV_MAX_ROWS:
+        raise PeopleError(
+            f"The file has {len(body)} people; you can invite up to {CSV_MAX_ROWS:,} at a time. "
+            "Please split it into smaller files."
+        )
+    result = []
+    for number, row in body:
+        values = {name: (row[index].strip() if index < len(row) else "") for index, name in enumerate(header)}
+        result.append((number, values))
+    return result
+
+
+@transaction.atomic
+def invitations_import_csv(*, data: bytes, invited_by: User | None) -> CsvReport:
+    """Invite everyone in a CSV file (columns name, email, roles; roles separated by ; or |).
+
+    Raises PeopleError for a file that cannot be used at all; otherwise reports each row.
+    """
+    rows = _read_csv(data)
+    report = CsvReport()
+    now = timezone.now()
+    members = set(User.objects.values_list("email", flat=True))
+    waiting = set(
+        Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires__gt=now)
+        .values_list("email", flat=True)
+    )
+    seen: set[str] = set()
+    to_create: list[Invitation] = []
+    for line, values in rows:
+        email = _normalise_email(values["email"])
+        role_names = [part.strip().lower() for part in re.split(r"[;|]", values["roles"]) if part.strip()]
+        item = CsvRowResult(line=line, name=values["name"], email=values["email"], roles=role_names)
+        try:
+            validate_email(email)
+        except ValidationError:
+            item.reason = "not a valid email address" if email else "no email address"
+            report.rejected.append(item)
+            continue
+        unknown = [role for role in role_names if role not in Role.values]
+        if unknown:
+            item.reason = f"unknown role “{unknown[0]}” (use admin, leader or mentor)"
+            report.rejected.append(item)
+            continue
+        if not role_names:
+            item.reason = "no role given (use admin, leader or mentor)"
+            report.rejected.append(item)
+            continue
+        if email in seen:
+            item.reason = "this email address appears earlier in the file"
+            report.rejected.append(item)
+            continue
+        seen.add(email)
+        if email in members:
+            item.reason = "already a member"
+            report.skipped.append(item)
+            continue
+        if email in waiting:
+            item.reason = "already invited"
+            report.skipped.append(item)
+            continue
+        to_create.append(
+            Invitation(
+                email=email, full_name=values["name"][:150], roles=sorted(set(role_names)), invited_by=invited_by,
+                created=now, expires=now + timedelta(days=INVITATION_DAYS),
+            )
+        )
+        report.invited.append(item)
+    if to_create:
+        # Unanswered invitations that have expired make way for the new ones.
+        Invitation.objects.filter(
+            email__in=[inv.email for inv in to_create], accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        for invitation in Invitation.objects.bulk_create(to_create):
+            _queue_invitation_email(invitation.pk)
+    return report
+
+
+# --- Members
+
+
+def _active_admin_ids() -> list[int]:
+    # Locks the admins' rows, so two admins demoting each other at once cannot leave nobody in charge.
+    return list(
+        User.objects.select_for_update()
+        .filter(is_active=True, roles__contains=[Role.ADMIN])
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def member_set_roles(*, member: User, roles: list[str], by: User) -> User:
+    roles = _clean_roles(roles)
+    admins = _active_admin_ids()
+    if Role.ADMIN not in roles and member.pk in admins and len(admins) == 1:
+        if member.pk == by.pk:
+            raise PeopleError(
+                "You are the only admin, so you cannot remove your own admin role. Make someone else an admin first."
+            )
+        raise PeopleError(f"{member} is the only admin. Make someone else an admin first.")
+    member.roles = roles
+    member.save(update_fields=["roles"])
+    return member
+
+
+def _end_all_sessions(user: User) -> int:
+    ended = 0
+    for user_session in UserSession.objects.filter(user=user):
+        user_session.end()
+        ended += 1
+    # Sessions that started before allauth tracked them: find them by the user id they carry.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def member_deactivate(*, member: User, by: User) -> User:
+    """Stop a person signing in and end every session they have, at once. Their data stays."""
+    if member.pk == by.pk:
+        raise PeopleError("You cannot deactivate yourself. Ask another admin to do it.")
+    admins = _active_admin_ids()
+    if member.pk in admins and len(admins) == 1:
+        raise PeopleError(f"{member} is the only admin. Make someone else an admin first.")
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    _end_all_sessions(member)
+    return member
+
+
+@transaction.atomic
+def member_reactivate(*, member: User) -> User:
+    member.is_active = True
+    member.save(update_fields=["is_active"])
+    return member
+
+
+# --- Mentor pairings
+
+
+@transaction.atomic
+def pairing_create(
+    *, leader: User, mentor: User, starts_on: date | None = None, ends_on: date | None = None
+) -> MentorPairing:
+    starts_on = starts_on or timezone.localdate()
+    if leader.pk == mentor.pk:
+        raise PeopleError("A person cannot mentor themselves. Choose two different people.")
+    if not leader.is_leader:
+        raise PeopleError(f"{leader} is not a leader.")
+    if not mentor.is_mentor:
+        raise PeopleError(f"{mentor} is not a mentor.")
+    if not (leader.is_active and mentor.is_active):
+        raise PeopleError("Both people must have active accounts.")
+    if ends_on is not None and ends_on <= starts_on:
+        raise PeopleError("The end date must be after the start date.")
+    # Lock the leader so two admins cannot add the same pairing at once.
+    User.objects.select_for_update().filter(pk=leader.pk).first()
+    overlapping = MentorPairing.objects.filter(leader=leader, mentor=mentor).exclude(ends_on__lte=starts_on)
+    if ends_on is not None:
+        overlapping = overlapping.filter(starts_on__lt=ends_on)
+    if overlapping.exists():
+        raise PeopleError(f"{mentor} is already paired with {leader} for those dates.")
+    try:
+        with transaction.atomic():
+            return MentorPairing.objects.create(leader=leader, mentor=mentor, starts_on=starts_on, ends_on=ends_on)
+    except IntegrityError as error:
+        raise PeopleError(f"{mentor} is already paired with {leader}.") from error
+
+
+@transaction.atomic
+def pairing_end(*, pairing: MentorPairing, on: date | None = None) -> MentorPairing:
+    """End a pairing today. A pairing that has not started yet ends before it begins."""
+    on = on or timezone.localdate()
+    pairing = MentorPairing.objects.select_for_update().get(pk=pairing.pk)
+    if pairing.ends_on is not None and pairing.ends_on <= on:
+        raise PeopleError("This pairing has already ended.")
+    pairing.ends_on = max(on, pairing.starts_on)
+    pairing.save(update_fields=["ends_on"])
+    return pairing
+
+
+# --- Organisation settings
+
+
+@transaction.atomic
+def organisation_settings_update(*, by: User, require_mfa_for_admins: bool) -> OrganisationSettings:
+    from allauth.mfa.utils import is_mfa_enabled
+
+    if require_mfa_for_admins and not is_mfa_enabled(by):
+        raise PeopleError("Set up two-step sign-in for yourself first, so you are not locked out of managing people.")
+    row, _ = OrganisationSettings.objects.update_or_create(
+        singleton=1, defaults={"require_mfa_for_admins": require_mfa_for_admins}
+    )
+    return row

@@ -162,6 +162,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TASK_TENANT_CACHE_SECONDS = 0
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Sign-up (tenants): ready spare schemas kept for instant sign-up, and optional operator approval.
+SPARE_POOL_SIZE = env.int("SPARE_POOL_SIZE", default=3)
+SIGNUP_REQUIRES_APPROVAL = env.bool("SIGNUP_REQUIRES_APPROVAL", default=False)
+CELERY_BEAT_SCHEDULE["tenants-spare-pool-refill"] = {"task": "tenants.spare_pool_refill", "schedule": 300.0}
 
 # --- Accounts
 AUTH_USER_MODEL = "people.User"

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils import timezone
+
+from . import services
+from .models import Role, User
+
+ROLE_HINTS = {
+    Role.ADMIN: "manages people, invitations and pairings",
+    Role.LEADER: "learns and keeps a journal",
+    Role.MENTOR: "supports leaders they are paired with",
+}
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(value, f"{label} – {ROLE_HINTS[value]}") for value, label in Role.choices]
+
+
+class RolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", role_choices)
+        kwargs.setdefault("error_messages", {"required": "Choose at least one role."})
+        super().__init__(**kwargs)
+
+
+class InvitationForm(forms.Form):
+    full_name = forms.CharField(label="Name", max_length=150, required=False)
+    email = forms.EmailField(
+        label="Email address", error_messages={"required": "Enter their email address.",
+                                               "invalid": "Enter an email address like name@example.org."}
+    )
+    roles = RolesField(label="Roles", initial=[Role.LEADER])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: name, email, roles. Separate several roles with ; or | (for example leader;mentor). "
+        "Up to 1,000 people.",
+        error_messages={"required": "Choose a CSV file to upload.", "empty": "The file is empty."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class RolesForm(forms.Form):
+    roles = RolesField(label="Roles")
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label="Search by name or email", required=False)
+    role = forms.ChoiceField(label="Role", required=False, choices=[("", "Any role"), *Role.choices])
+    status = forms.ChoiceField(
+        label="Status", required=False,
+        choices=[("", "Everyone"), ("active", "Active"), ("inactive", "Deactivated")],
+    )
+
+
+class PairingForm(forms.Form):
+    leader = forms.ModelChoiceField(
+        label="Leader", queryset=User.objects.none(), empty_label="Choose a leader",
+        error_messages={"required": "Choose a leader.", "invalid_choice": "Choose a leader from the list."},
+    )
+    mentor = forms.ModelChoiceField(
+        label="Mentor", queryset=User.objects.none(), empty_label="Choose a mentor",
+        error_messages={"required": "Choose a mentor.", "invalid_choice": "Choose a mentor from the list."},
+    )
+    starts_on = forms.DateField(
+        label="Starts on", widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date the pairing starts.", "invalid": "Enter a real date."},
+    )
+    ends_on = forms.DateField(
+        label="Ends on", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for an open-ended pairing.", error_messages={"invalid": "Enter a real date."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        active = User.objects.filter(is_active=True, is_staff=False).order_by("full_name", "email")
+        # Everyone active is offered; choosing someone without the role gets a clear message (not a silent gap).
+        self.fields["leader"].queryset = active
+        self.fields["mentor"].queryset = active
+        self.fields["leader"].label_from_instance = lambda user: f"{user} ({', '.join(user.role_labels) or 'no role'})"
+        self.fields["mentor"].label_from_instance = lambda user: f"{user} ({', '.join(user.role_labels) or 'no role'})"
+        self.fields["starts_on"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        leader, mentor = data.get("leader"), data.get("mentor")
+        if leader and mentor and leader.pk == mentor.pk:
+            self.add_error("mentor", "Choose a different person: nobody can mentor themselves.")
+        else:
+            if leader and not leader.is_leader:
+                self.add_error("leader", f"{leader} is not a leader. Give them the leader role first.")
+            if mentor and not mentor.is_mentor:
+                self.add_error("mentor", f"{mentor} is not a mentor. Give them the mentor role first.")
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on <= starts_on:
+            self.add_error("ends_on", "The end date must be after the start date.")
+        return data
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(
+        label="Your name", max_length=150, error_messages={"required": "Enter your name."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label="Choose a password", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters. A few unrelated words make a strong password.",
+        error_messages={"required": "Choose a password."},
+    )
+    password2 = forms.CharField(
+        label="Type the password again", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type the password again."},
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords do not match.")
+        elif first:
+            probe = User(email=self.email, full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(first, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class OrganisationSettingsForm(forms.Form):
+    require_mfa_for_admins = forms.BooleanField(label="Require two-step sign-in for admins", required=False)
+
+
+def service_error(form: forms.Form, error: services.PeopleError) -> None:
+    form.add_error(None, str(error))
