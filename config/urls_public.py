@@ -1,4 +1,4 @@
-"""URLs of the public site: landing page, health, accounts of platform operators, Django admin."""
+"""URLs of the public site: landing, health, sign-up, operator console, operator accounts, Django admin."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -8,6 +8,15 @@ from tenants import views as tenant_views
 urlpatterns = [
     path("", tenant_views.landing, name="landing"),
     path("healthz", tenant_views.healthz, name="healthz"),
+    path("signup/", tenant_views.signup, name="signup"),
+    path("terms/", tenant_views.terms, name="terms"),
+    path("console/", tenant_views.console, name="console"),
+    path("console/<int:pk>/", tenant_views.console_organisation, name="console_organisation"),
+    path("console/<int:pk>/approve/", tenant_views.console_approve, name="console_approve"),
+    path("console/<int:pk>/decline/", tenant_views.console_decline, name="console_decline"),
+    path("console/<int:pk>/suspend/", tenant_views.console_suspend, name="console_suspend"),
+    path("console/<int:pk>/reactivate/", tenant_views.console_reactivate, name="console_reactivate"),
+    path("console/<int:pk>/delete/", tenant_views.console_delete, name="console_delete"),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
 ]

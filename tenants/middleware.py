@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -31,4 +32,19 @@ class OrganisationMiddleware(TenantMainMiddleware):
         request.tenant = organisation
         connection.set_tenant(organisation)
         self.setup_url_routing(request)
+        if organisation.kind == Organisation.Kind.ORGANISATION and not organisation.is_active:
+            return self._closed(request, organisation)
         return None
+
+    @staticmethod
+    def _closed(request: HttpRequest, organisation: Organisation) -> HttpResponse | None:
+        """A suspended organisation shows one page on every path (sign-in refused, data kept); a pending one
+        shows "we'll be in touch", but lets its admin confirm their email address while they wait."""
+        path = request.path_info
+        if path.startswith(settings.STATIC_URL):
+            return None  # stylesheets for the page below (WhiteNoise comes after this middleware)
+        if organisation.is_suspended:
+            return render(request, "tenants/suspended.html", status=403)
+        if path.startswith("/accounts/confirm-email/"):
+            return None
+        return render(request, "tenants/pending.html", status=403)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import io
+import json
 import secrets
+import zipfile
+from dataclasses import dataclass
+from typing import IO
 
+from django.apps import apps
 from django.conf import settings
-from django.db import transaction
-from django_tenants.utils import schema_exists
+from django.core import serializers, signing
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_exists, tenant_context
+
+from people.models import Role, User
+from people.services import user_create
 
 from .models import Domain, Organisation
 from .urls_helpers import organisation_url
@@ -64,3 +76,230 @@ def organisation_subdomain(organisation: Organisation) -> str:
 
 def organisation_home_url(organisation: Organisation, path: str = "/") -> str:
     return organisation_url(organisation_subdomain(organisation), path)
+
+
+# --- Sign-up --------------------------------------------------------------------------------------------
+
+# Hosts we may want for the platform itself, or that invite confusion or abuse. The subdomain rule (form)
+# refuses these; uniqueness (the Domain row's unique index) takes care of everything already taken.
+RESERVED_SUBDOMAINS = frozenset({
+    "www", "admin", "api", "public", "static", "mail", "app",
+    "accounts", "assets", "auth", "autoconfig", "autodiscover", "billing", "blog", "cdn", "console", "dashboard",
+    "dev", "docs", "email", "ftp", "heartwood", "help", "imap", "login", "media", "ns1", "ns2", "operator",
+    "operators", "pop", "root", "security", "signup", "smtp", "spare", "staging", "status", "support", "system",
+    "template", "tenant", "tenant-template", "webmail",
+})
+
+# One number that names the pool refill in PostgreSQL's advisory locks, so two refills never overfill it.
+_POOL_LOCK = 0x68772D706F6F6C  # "hw-pool"
+
+
+class SubdomainTaken(Exception):
+    """Someone else holds (or has just taken) this subdomain."""
+
+
+@dataclass(frozen=True)
+class SignUp:
+    organisation: Organisation
+    admin: User
+    from_pool: bool
+
+
+def spare_create() -> Organisation:
+    """Clone the template into a new ready spare (no migrations run: the template is migrated)."""
+    spare = Organisation(schema_name=new_schema_name(), name="", kind=Organisation.Kind.SPARE)
+    spare.save(verbosity=0)
+    return spare
+
+
+def spare_pool_refill(*, size: int | None = None) -> int:
+    """Top the pool of spares up to SPARE_POOL_SIZE; returns how many were made.
+
+    Each spare is its own transaction holding an advisory lock, so a claim is never blocked by a refill and two
+    refills running at once (beat + on-claim) cannot overfill the pool.
+    """
+    wanted = settings.SPARE_POOL_SIZE if size is None else size
+    made = 0
+    while True:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_POOL_LOCK])
+                (locked,) = cursor.fetchone()
+            if not locked or Organisation.objects.filter(kind=Organisation.Kind.SPARE).count() >= wanted:
+                return made
+            template_ensure()
+            spare_create()
+        made += 1
+
+
+def spare_pool_refill_soon() -> None:
+    from .tasks import spare_pool_refill_task
+
+    spare_pool_refill_task.delay()
+
+
+@transaction.atomic
+def spare_claim(*, name: str, time_zone: str, status: str) -> Organisation | None:
+    """Turn a ready spare into an organisation: one transaction, no DDL. None when the pool is empty."""
+    spare = (
+        Organisation.objects.select_for_update(skip_locked=True)
+        .filter(kind=Organisation.Kind.SPARE).order_by("pk").first()
+    )
+    if spare is None:
+        return None
+    spare.name, spare.time_zone, spare.status = name, time_zone, status
+    spare.kind = Organisation.Kind.ORGANISATION
+    spare.created_at = timezone.now()  # it was born a spare; it is an organisation from now
+    spare.save(update_fields=["name", "time_zone", "status", "kind", "created_at", "updated_at"])
+    return spare
+
+
+def organisation_sign_up(
+    *, name: str, subdomain: str, full_name: str, email: str, password: str, time_zone: str,
+) -> SignUp:
+    """Create an organisation with its domain and first admin, all or nothing.
+
+    A ready spare is claimed when there is one, else the template is cloned. The first admin is made inside the
+    new schema in the same transaction, so any failure (including losing a race for the subdomain on the
+    Domain row's unique index) rolls back the domain, the user, the claim, and a freshly cloned schema too:
+    PostgreSQL DDL is transactional.
+    """
+    status = Organisation.Status.PENDING if settings.SIGNUP_REQUIRES_APPROVAL else Organisation.Status.ACTIVE
+    try:
+        with transaction.atomic():
+            organisation = spare_claim(name=name, time_zone=time_zone, status=status)
+            from_pool = organisation is not None
+            if organisation is None:
+                organisation = Organisation(
+                    schema_name=new_schema_name(), name=name, time_zone=time_zone, status=status,
+                    kind=Organisation.Kind.ORGANISATION,
+                )
+                organisation.save(verbosity=0)
+            Domain.objects.create(
+                domain=f"{subdomain.lower()}.{settings.BASE_DOMAIN}", tenant=organisation, is_primary=True
+            )
+            with tenant_context(organisation):
+                admin = user_create(
+                    email=email, full_name=full_name, roles=[Role.ADMIN, Role.LEADER], password=password,
+                    verified=False,
+                )
+            transaction.on_commit(spare_pool_refill_soon)
+    except IntegrityError as exc:
+        connection.set_schema_to_public()
+        if Domain.objects.filter(domain__iexact=f"{subdomain}.{settings.BASE_DOMAIN}").exists() or (
+            "domain" in str(exc)
+        ):
+            raise SubdomainTaken(subdomain) from exc
+        raise
+    return SignUp(organisation=organisation, admin=admin, from_pool=from_pool)
+
+
+def subdomain_available(subdomain: str) -> bool:
+    return not Domain.objects.filter(domain__iexact=f"{subdomain}.{settings.BASE_DOMAIN}").exists()
+
+
+# --- Moving between hosts signed in ------------------------------------------------------------------------
+
+_HANDOVER_SALT = "tenants.handover"
+HANDOVER_MAX_AGE = 60
+
+
+def handover_token(*, organisation: Organisation, user: User) -> str:
+    """A signed, short-lived, single-use token that signs `user` in at their organisation's host.
+
+    Session cookies are host-only, so the public site cannot sign anyone in on `<sub>.<BASE_DOMAIN>` itself.
+    """
+    payload = {"o": organisation.schema_name, "u": user.pk, "n": secrets.token_urlsafe(16)}
+    return signing.dumps(payload, salt=_HANDOVER_SALT)
+
+
+def handover_redeem(*, token: str, organisation: Organisation) -> User | None:
+    """The user a valid, unused token names, in this organisation (run inside its schema); else None."""
+    try:
+        payload = signing.loads(token, salt=_HANDOVER_SALT, max_age=HANDOVER_MAX_AGE)
+    except signing.BadSignature:  # also SignatureExpired
+        return None
+    if not isinstance(payload, dict) or payload.get("o") != organisation.schema_name:
+        return None
+    # SET NX in Redis: only the first redemption wins, even when two requests race.
+    if not cache.add(f"handover-used:{payload.get('n')}", 1, timeout=HANDOVER_MAX_AGE * 2):
+        return None
+    return User.objects.filter(pk=payload.get("u"), is_active=True).first()
+
+
+# --- Operators ---------------------------------------------------------------------------------------------
+
+
+def _only_organisations(organisation: Organisation) -> None:
+    if organisation.kind != Organisation.Kind.ORGANISATION:
+        raise ValueError(f"{organisation.schema_name} is not an organisation")
+
+
+def organisation_approve(*, organisation: Organisation) -> Organisation:
+    _only_organisations(organisation)
+    organisation.status = Organisation.Status.ACTIVE
+    organisation.save(update_fields=["status", "updated_at"])
+    return organisation
+
+
+def organisation_suspend(*, organisation: Organisation) -> Organisation:
+    """Members see a "suspended" page and cannot sign in; everything they made is kept."""
+    _only_organisations(organisation)
+    organisation.status = Organisation.Status.SUSPENDED
+    organisation.save(update_fields=["status", "updated_at"])
+    return organisation
+
+
+def organisation_reactivate(*, organisation: Organisation) -> Organisation:
+    _only_organisations(organisation)
+    organisation.status = Organisation.Status.ACTIVE
+    organisation.save(update_fields=["status", "updated_at"])
+    return organisation
+
+
+# Made by migrations, or secrets that mean nothing outside this installation: not the organisation's data.
+EXPORT_SKIP = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+
+
+def organisation_export(*, organisation: Organisation, into: IO[bytes]) -> dict[str, int]:
+    """Write a ZIP of every table of the organisation's schema (one JSON file per model) into `into`.
+
+    Generic on purpose: it walks the models of TENANT_APPS, so it knows nothing of what any app stores, and
+    nobody on the platform reads it. It is for the organisation. Returns the row count per model.
+    """
+    _only_organisations(organisation)
+    counts: dict[str, int] = {}
+    serializer_class = serializers.get_serializer("json")
+    with zipfile.ZipFile(into, "w", compression=zipfile.ZIP_DEFLATED) as archive, tenant_context(organisation):
+        for app_config in apps.get_app_configs():
+            if app_config.name not in settings.TENANT_APPS:
+                continue
+            for model in app_config.get_models():
+                label = model._meta.label_lower
+                if label in EXPORT_SKIP or model._meta.proxy or not model._meta.managed:
+                    continue
+                rows = model._base_manager.order_by("pk")
+                counts[label] = rows.count()
+                with archive.open(f"{label}.json", "w") as raw:
+                    text = io.TextIOWrapper(raw, encoding="utf-8")
+                    serializer_class().serialize(rows.iterator(chunk_size=2000), stream=text, indent=1)
+                    text.flush()
+                    text.detach()
+        manifest = {
+            "organisation": organisation.name,
+            "subdomain": organisation_subdomain(organisation),
+            "exported_at": timezone.now().isoformat(),
+            "rows": counts,
+        }
+        archive.writestr("manifest.json", json.dumps(manifest, indent=1))
+    return counts
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation) -> None:
+    """Drop the organisation's schema with everything in it, and its rows. Export first."""
+    _only_organisations(organisation)
+    with connection.cursor() as cursor:
+        # Deferred foreign-key checks of rows written earlier in this transaction would block DROP SCHEMA.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    organisation.delete(force_drop=True)

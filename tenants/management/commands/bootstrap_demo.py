@@ -11,7 +11,14 @@ from django_tenants.utils import tenant_context
 from people.models import Role, User
 from people.services import user_create
 from tenants.models import Domain
-from tenants.services import organisation_create, organisation_home_url, public_ensure, template_ensure
+from tenants.services import (
+    organisation_create,
+    organisation_home_url,
+    public_ensure,
+    spare_pool_refill,
+    template_ensure,
+)
+from tenants.urls_helpers import public_url
 
 DEMO_SUBDOMAIN = "demo"
 DEMO_PASSWORD = "heartwood-demo"
@@ -20,6 +27,8 @@ DEMO_PEOPLE = [
     ("leader@demo.heartwood.test", "Sam Leader", [Role.LEADER]),
     ("mentor@demo.heartwood.test", "Morgan Mentor", [Role.MENTOR]),
 ]
+# A platform operator: a staff user of the public schema (the console at /console/).
+OPERATOR_EMAIL = "operator@heartwood.test"
 
 
 class Command(BaseCommand):
@@ -41,6 +50,23 @@ class Command(BaseCommand):
                     user.set_password(DEMO_PASSWORD)
                     user.is_active = True
                     user.save(update_fields=["password", "is_active"])
+        self._operator_ensure()
+        spare_pool_refill()
         self.stdout.write(f"Demo organisation: {organisation_home_url(demo)}")
         for email, _, roles in DEMO_PEOPLE:
             self.stdout.write(f"  {', '.join(roles):<14} {email}  /  {DEMO_PASSWORD}")
+        self.stdout.write(f"Operator console: {public_url('/console/')}")
+        self.stdout.write(f"  {'operator':<14} {OPERATOR_EMAIL}  /  {DEMO_PASSWORD}")
+
+    def _operator_ensure(self) -> None:
+        # Runs in the public schema: this account exists on the public site only.
+        operator = User.objects.filter(email__iexact=OPERATOR_EMAIL).first()
+        if operator is None:
+            user_create(
+                email=OPERATOR_EMAIL, full_name="Olu Operator", roles=[], password=DEMO_PASSWORD, verified=True,
+                is_staff=True,
+            )
+        else:
+            operator.set_password(DEMO_PASSWORD)
+            operator.is_active = operator.is_staff = True
+            operator.save(update_fields=["password", "is_active", "is_staff"])
