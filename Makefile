@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(PY) -m config.devrunner test $(ARGS)
 
 bench: $(STAMP)
-	for b in bench/*.py; do $(PY) -m config.devrunner exec $(PY) $$b || exit 1; done
+	for b in bench/[!_]*.py; do $(PY) -m config.devrunner exec $(PY) $$b || exit 1; done
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

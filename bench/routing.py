@@ -1,0 +1,415 @@
+"""What tenancy costs per request: Heartwood's routing against a plain Django project and stock django-tenants.
+
+    make bench                         # every benchmark, with embedded PostgreSQL and Redis
+    .venv/bin/python bench/routing.py  # this one (starts the services itself when DATABASE_URL/REDIS_URL are unset)
+    BENCH_ROUNDS=15 BENCH_SECONDS=0.35   # the defaults: rounds per case, seconds per round
+
+Two small views — one ORM query, five ORM queries — are served by three setups, each configured once in its own
+process (bench/_routing_settings.py):
+
+    plain      single-tenant Django: stock PostgreSQL backend, the same middleware minus tenancy
+    stock      stock django-tenants: TenantMainMiddleware, its backend, TENANT_LIMIT_SET_CALLS False
+    heartwood  Heartwood as configured: OrganisationMiddleware (cached host map) + config.db backend
+
+plus "heartwood, 2 hosts": Heartwood serving requests that alternate between two organisations, so every request
+moves the connection to another schema (the worst case for the schema cache).
+
+Requests go in-process through Django's WSGI handler (no HTTP parsing, so routing overhead is as visible as it can
+be); connections persist between requests (CONN_MAX_AGE) as in production. The parent process warms every setup,
+then measures in many short interleaved rounds (each case in turn, ROUNDS times, SECONDS each) so background load
+hits every setup alike, and reports the median round (and the best round, the least disturbed one; the load
+average is printed so a noisy run shows itself). Per warm request it counts the queries Django sees
+(CaptureQueriesContext, i.e. what assertNumQueries counts) and the statements that reach the server
+(every psycopg execute, including CONN_HEALTH_CHECKS' `SELECT 1`).
+
+Everything runs in a dedicated database, `heartwood_bench`, on the server DATABASE_URL names (dropped, created and
+migrated afresh on every run, with two organisations at bench.localhost and bench-other.localhost); the dev
+database is never touched.
+The last line of output is JSON with every figure and ratio.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SETTINGS_MODULE = "bench._routing_settings"
+DATABASE_NAME = "heartwood_bench"
+HOST = "bench.localhost"
+OTHER_HOST = "bench-other.localhost"
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "0.35"))
+WARMUP_REQUESTS = 300
+
+SETUPS = {
+    "plain": "plain Django",
+    "stock": "stock django-tenants",
+    "heartwood": "Heartwood",
+    "heartwood_2hosts": "Heartwood, 2 hosts",
+}
+VIEWS = {"q1": ("1 query", "/bench/one/"), "q5": ("5 queries", "/bench/five/")}
+TARGET_RATIO_AT_5 = 0.8
+
+
+# --- Worker: one setup, configured once, answering JSON commands on a private pipe. -------------------------------
+
+
+def _environ(host: str, path: str) -> dict[str, Any]:
+    return {
+        "REQUEST_METHOD": "GET",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": host,
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": host,
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+
+
+def _requester(handler: Callable[..., Iterable[bytes]]) -> Callable[[dict[str, Any]], str]:
+    status: list[str] = []
+
+    def start_response(code: str, headers: list[tuple[str, str]], exc_info: object = None) -> None:
+        status.append(code)
+
+    def request(environ: dict[str, Any]) -> str:
+        env = dict(environ)
+        env["wsgi.input"] = io.BytesIO(b"")
+        status.clear()
+        body = handler(env, start_response)
+        try:
+            for _ in body:
+                pass
+        finally:
+            body.close()  # type: ignore[attr-defined]  # fires request_finished, like a real server
+        return status[0]
+
+    return request
+
+
+class _StatementCounter:
+    """Counts every statement psycopg sends (Django's cursors, django-tenants' SET, health-check pings)."""
+
+    def __init__(self) -> None:
+        import psycopg
+
+        self._cursor = psycopg.Cursor
+        self._original = psycopg.Cursor.execute
+        self.statements: list[str] = []
+
+    def __enter__(self) -> _StatementCounter:
+        original, statements = self._original, self.statements
+
+        def execute(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+            statements.append(query if isinstance(query, str) else repr(query))
+            return original(cursor, query, *args, **kwargs)
+
+        self._cursor.execute = execute  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._cursor.execute = self._original  # type: ignore[method-assign]
+
+
+def worker(setup: str) -> None:
+    # The protocol gets the real stdout; anything else printed goes to stderr.
+    proto = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    os.environ["BENCH_ROUTING_SETUP"] = "heartwood" if setup.startswith("heartwood") else setup
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic needed here
+    import django
+
+    django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    request = _requester(WSGIHandler())
+    hosts = [HOST, OTHER_HOST] if setup == "heartwood_2hosts" else [HOST]
+    environs = {view: [_environ(h, path) for h in hosts] for view, (_, path) in VIEWS.items()}
+
+    for view, envs in environs.items():
+        for i in range(WARMUP_REQUESTS):
+            code = request(envs[i % len(envs)])
+            if not code.startswith("200"):
+                raise SystemExit(f"{setup} {view}: {envs[i % len(envs)]['HTTP_HOST']} answered {code}")
+
+    def count(view: str) -> dict[str, Any]:
+        envs = environs[view]
+        request(envs[-1])  # warm; with two hosts the counted request then moves schema
+        with CaptureQueriesContext(connection) as ctx:
+            request(envs[0])
+        queries = len(ctx.captured_queries)  # read now: the next request clears connection.queries
+        request(envs[-1])
+        with _StatementCounter() as wire:
+            request(envs[0])
+        return {
+            "queries": queries,
+            "round_trips": len(wire.statements),
+            "statements": [" ".join(s.split())[:72] for s in wire.statements],
+        }
+
+    def timed(view: str, seconds: float) -> dict[str, float]:
+        envs = environs[view]
+        batch = envs * (20 // len(envs))
+        n = 0
+        cpu_start = time.process_time()
+        start = time.perf_counter()
+        deadline = start + seconds
+        while True:
+            for env in batch:
+                request(env)
+            n += len(batch)
+            now = time.perf_counter()
+            if now >= deadline:
+                return {"requests": n, "elapsed": now - start, "cpu": time.process_time() - cpu_start}
+
+    proto.write(json.dumps({"ready": setup}) + "\n")
+    for line in sys.stdin:
+        command = json.loads(line)
+        if command["cmd"] == "count":
+            reply: Any = {view: count(view) for view in VIEWS}
+        elif command["cmd"] == "time":
+            reply = timed(command["view"], command["seconds"])
+        else:
+            break
+        proto.write(json.dumps(reply) + "\n")
+
+
+# --- Parent: database, workers, rounds, report. -----------------------------------------------------------------
+
+
+def _bench_database_url(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{DATABASE_NAME}"))
+
+
+def prepare_database() -> None:
+    """Rebuild heartwood_bench from scratch: create, migrate, two organisations (≈2 s, in a child process)."""
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+    env = {**os.environ, "BENCH_ROUTING_SETUP": "heartwood", "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE}
+    subprocess.run([sys.executable, __file__, "--prepare"], cwd=ROOT, env=env, check=True)
+
+
+def prepare_in_process() -> None:
+    os.environ["BENCH_ROUTING_SETUP"] = "heartwood"
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from tenants.services import organisation_create, public_ensure, template_ensure
+
+    call_command("migrate_schemas", executor="standard", verbosity=0, interactive=False)
+    public_ensure()
+    template_ensure()
+    for host, name in ((HOST, "Bench Care"), (OTHER_HOST, "Bench Other Care")):
+        organisation_create(name=name, subdomain=host.removesuffix(".localhost"))
+
+
+class Worker:
+    def __init__(self, setup: str) -> None:
+        self.setup = setup
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--worker", setup], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True, bufsize=1,
+        )
+
+    def read(self) -> Any:
+        line = self.proc.stdout.readline()  # type: ignore[union-attr]
+        if not line:
+            raise SystemExit(f"the {self.setup} worker exited (code {self.proc.wait()}); see its errors above")
+        return json.loads(line)
+
+    def ask(self, **command: Any) -> Any:
+        self.proc.stdin.write(json.dumps(command) + "\n")  # type: ignore[union-attr]
+        return self.read()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write(json.dumps({"cmd": "quit"}) + "\n")  # type: ignore[union-attr]
+                self.proc.stdin.close()  # type: ignore[union-attr]
+                self.proc.wait(10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {
+        "python": platform.python_version(),
+        "django": version("django"),
+        "django_tenants": version("django-tenants"),
+        "psycopg": version("psycopg"),
+    }
+
+
+def main() -> int:
+    if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
+        # Started by hand: let the runner start PostgreSQL and Redis, then come back.
+        os.chdir(ROOT)
+        cmd = [sys.executable, "-m", "config.devrunner", "exec", sys.executable, __file__, *sys.argv[1:]]
+        os.execv(sys.executable, cmd)
+
+    began = time.monotonic()
+    load_before = os.getloadavg()
+    print(f"Routing benchmark: preparing the {DATABASE_NAME} database…", flush=True)
+    prepare_database()
+    prepared = time.monotonic()
+
+    workers = {setup: Worker(setup) for setup in SETUPS}
+    try:
+        for w in workers.values():
+            w.read()  # ready (configured and warmed)
+        counts = {setup: w.ask(cmd="count") for setup, w in workers.items()}
+
+        cases = [(setup, view) for setup in SETUPS for view in VIEWS]
+        rates: dict[tuple[str, str], list[float]] = {case: [] for case in cases}
+        cpu_us: dict[tuple[str, str], list[float]] = {case: [] for case in cases}
+        print(f"Measuring {len(cases)} cases × {ROUNDS} rounds × {SECONDS:g} s, interleaved…", flush=True)
+        for round_no in range(ROUNDS):
+            shift = round_no % len(cases)
+            for setup, view in cases[shift:] + cases[:shift]:
+                result = workers[setup].ask(cmd="time", view=view, seconds=SECONDS)
+                rates[(setup, view)].append(result["requests"] / result["elapsed"])
+                cpu_us[(setup, view)].append(result["cpu"] / result["requests"] * 1e6)
+    finally:
+        for w in workers.values():
+            w.stop()
+
+    load_after = os.getloadavg()
+    median = {case: statistics.median(r) for case, r in rates.items()}
+    best = {case: max(r) for case, r in rates.items()}
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    for setup in SETUPS:
+        results[setup] = {}
+        for view in VIEWS:
+            c = counts[setup][view]
+            results[setup][view] = {
+                "req_per_s": round(median[(setup, view)], 1),
+                "req_per_s_best": round(best[(setup, view)], 1),
+                "req_per_s_rounds": [round(r, 1) for r in rates[(setup, view)]],
+                "django_cpu_us_per_request": round(statistics.median(cpu_us[(setup, view)]), 1),
+                "queries": c["queries"],
+                "round_trips": c["round_trips"],
+                "extra_queries_vs_plain": c["queries"] - counts["plain"][view]["queries"],
+                "extra_round_trips_vs_plain": c["round_trips"] - counts["plain"][view]["round_trips"],
+                "ratio_to_plain": round(median[(setup, view)] / median[("plain", view)], 3),
+                "ratio_to_plain_best": round(best[(setup, view)] / best[("plain", view)], 3),
+            }
+
+    print()
+    header = (
+        f"{'setup':<22} {'view':<10} {'req/s':>7} {'best':>7} {'queries':>8} {'round trips':>12} "
+        f"{'vs plain':>9} {'(best)':>7} {'CPU µs':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for setup, label in SETUPS.items():
+        for view, (view_label, _) in VIEWS.items():
+            r = results[setup][view]
+            print(
+                f"{label:<22} {view_label:<10} {r['req_per_s']:>7,.0f} {r['req_per_s_best']:>7,.0f} "
+                f"{r['queries']:>8} {r['round_trips']:>12} {r['ratio_to_plain']:>9.2f} {r['ratio_to_plain_best']:>7.2f}"
+                f" {r['django_cpu_us_per_request']:>7.0f}"
+            )
+    print(
+        "\nqueries = what Django sees (CaptureQueriesContext); round trips = every statement sent, including "
+        "the CONN_HEALTH_CHECKS ping.\nreq/s = median of the rounds, best = best round; vs plain = ratio of medians "
+        "(of best rounds).\nCPU µs = the Django process's CPU time per request (median; steadier than req/s on a busy "
+        "machine, but blind to waiting for PostgreSQL).\nOne client, in-process WSGI, persistent connection. "
+        f"Load average {load_before[0]:.2f} before, {load_after[0]:.2f} after (this machine: {os.cpu_count()} CPUs)."
+    )
+    print("\nWhat a warm 1-query request sends:")
+    for setup, label in SETUPS.items():
+        print(f"  {label}:")
+        for statement in counts[setup]["q1"]["statements"]:
+            print(f"    {statement}")
+
+    ours, ours5 = results["heartwood"], results["heartwood"]["q5"]
+    extra_trips = max(ours[v]["extra_round_trips_vs_plain"] for v in VIEWS)
+    targets = {
+        "ratio_at_5_queries": ours5["ratio_to_plain"],
+        "ratio_at_5_queries_met": ours5["ratio_to_plain"] >= TARGET_RATIO_AT_5,
+        "extra_round_trips_same_host": extra_trips,
+        "extra_round_trips_after_schema_change": max(
+            results["heartwood_2hosts"][v]["extra_round_trips_vs_plain"] for v in VIEWS
+        ),
+        "host_lookup_queries_when_known": sum(
+            "tenants_domain" in s for v in VIEWS for s in counts["heartwood"][v]["statements"]
+        ),
+    }
+    targets["round_trips_met"] = (
+        targets["extra_round_trips_same_host"] == 0
+        and targets["extra_round_trips_after_schema_change"] <= 1
+        and targets["host_lookup_queries_when_known"] == 0
+    )
+    print(
+        f"\nTargets (issue 2, item 10): Heartwood/plain at 5 queries {ours5['ratio_to_plain']:.2f} "
+        f"(≥ {TARGET_RATIO_AT_5}: {'met' if targets['ratio_at_5_queries_met'] else 'MISSED'}); "
+        f"extra round trips {extra_trips} on the same host, "
+        f"{targets['extra_round_trips_after_schema_change']} after a schema change, "
+        f"{targets['host_lookup_queries_when_known']} host lookups once known "
+        f"({'met' if targets['round_trips_met'] else 'MISSED'})."
+    )
+    finished = time.monotonic()
+    print(f"Took {finished - began:.0f} s ({prepared - began:.0f} s preparing the database).")
+    print(
+        json.dumps(
+            {
+                "bench": "routing",
+                "method": "in-process WSGI handler, one client, persistent connection, median of interleaved rounds",
+                "rounds": ROUNDS,
+                "seconds_per_round": SECONDS,
+                "cpus": os.cpu_count(),
+                "load_average_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
+                "versions": _versions(),
+                "results": results,
+                "targets": targets,
+            },
+            separators=(",", ":"),
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--worker"]:
+        worker(sys.argv[2])
+    elif sys.argv[1:2] == ["--prepare"]:
+        prepare_in_process()
+    else:
+        sys.exit(main())
