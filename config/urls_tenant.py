@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", tenant_views.healthz, name="tenant_healthz"),
     path("welcome/", tenant_views.welcome, name="welcome"),
     path("accounts/", include("allauth.urls")),
+    path("manage/learning/", include("courses.manage_urls")),
     path("", include("people.urls")),
     path("learn/", include("courses.urls")),
     path("", include("reflections.urls")),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -44,6 +45,8 @@ class Module(models.Model):
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.SHIPPED)
     is_hidden = models.BooleanField(default=False, help_text="Hidden modules are not shown to learners.")
     is_required = models.BooleanField(default=False)
+    # {"intro": str, "statements": [str], "suggestions": {"low": [str], "middle": [str], "high": [str]}}
+    self_check = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -74,3 +77,69 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LessonProgress(models.Model):
+    """One learner's trace through one lesson: opened, tried the practice, done."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    # Denormalised from the lesson so that per-module counts need no join through lessons.
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lesson_progress")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    practice_tried_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="progress_one_per_user_lesson")]
+        indexes = [models.Index(fields=["user", "-last_seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.lesson}"
+
+
+class ModuleCompletion(models.Model):
+    """Recorded once, when a learner has done every lesson of a module; the CPD record reads these."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_completions")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField()
+    cpd_minutes = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-completed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], name="completion_one_per_user_module"),
+            models.CheckConstraint(condition=models.Q(cpd_minutes__lte=6000), name="completion_cpd_minutes_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} completed {self.module}"
+
+
+class SelfCheckResponse(models.Model):
+    """A learner's honest ratings (1 = Never … 5 = Always) for a behaviour module. Only the learner sees it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="self_checks")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="self_checks")
+    answers = models.JSONField(help_text="A list of ratings, 1 to 5, one per statement.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "module", "-created_at"])]
+        constraints = [
+            # A non-empty JSON array (`@> '[]'` holds only for arrays).
+            models.CheckConstraint(
+                condition=models.Q(answers__contains=[]) & ~models.Q(answers=[]), name="selfcheck_answers_list"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Self-check by {self.user} for {self.module}"
+
+    @property
+    def average(self) -> float:
+        return sum(self.answers) / len(self.answers) if self.answers else 0.0

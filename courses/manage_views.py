@@ -1,0 +1,165 @@
+"""What organisation admins do with learning: their own modules and lessons, order, hidden and required
+modules, and the aggregate report. Anyone else gets 404, as for a page that does not exist."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import LessonForm, ModuleForm
+from .markdown import render_markdown
+from .models import Lesson, Module, Source
+
+
+def org_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_org_admin:
+            raise Http404("Not found")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _org_module_or_404(pk: int) -> Module:
+    module = Module.objects.filter(pk=pk, source=Source.ORGANISATION).first()
+    if module is None:
+        raise Http404("No such module")
+    return module
+
+
+def _org_lesson_or_404(pk: int) -> Lesson:
+    lesson = Lesson.objects.select_related("module").filter(pk=pk, source=Source.ORGANISATION).first()
+    if lesson is None:
+        raise Http404("No such lesson")
+    return lesson
+
+
+@org_admin_required
+def manage_home(request: HttpRequest) -> HttpResponse:
+    modules = list(selectors.manage_modules())
+    return render(request, "courses/manage/home.html", {"modules": modules})
+
+
+@org_admin_required
+@require_POST
+def module_move(request: HttpRequest, pk: int) -> HttpResponse:
+    module = Module.objects.filter(pk=pk).first()
+    if module is None:
+        raise Http404("No such module")
+    services.module_move(module=module, direction=-1 if request.POST.get("direction") == "up" else 1)
+    messages.success(request, f"“{module.title}” moved {'up' if request.POST.get('direction') == 'up' else 'down'}.")
+    return redirect("courses:manage")
+
+
+@org_admin_required
+@require_POST
+def module_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    module = Module.objects.filter(pk=pk).first()
+    if module is None:
+        raise Http404("No such module")
+    changes: dict[str, bool] = {}
+    if "hidden" in request.POST:
+        changes["is_hidden"] = request.POST["hidden"] == "1"
+    if "required" in request.POST:
+        changes["is_required"] = request.POST["required"] == "1"
+    services.module_settings_update(module=module, **changes)
+    state = []
+    if "is_hidden" in changes:
+        state.append("hidden from learners" if module.is_hidden else "shown to learners")
+    if "is_required" in changes:
+        state.append("required" if module.is_required else "optional")
+    messages.success(request, f"“{module.title}” is now {' and '.join(state)}.")
+    return redirect("courses:manage")
+
+
+def _preview(request: HttpRequest, form: Any, field: str) -> Any:
+    """The server-rendered preview shown when the admin presses Preview (sanitised like the real page)."""
+    if "preview" in request.POST and form.is_valid():
+        return render_markdown(form.cleaned_data.get(field) or "")
+    return None
+
+
+@org_admin_required
+def module_new(request: HttpRequest) -> HttpResponse:
+    form = ModuleForm(request.POST or None)
+    preview = _preview(request, form, "summary")
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
+        module = services.module_create(**form.cleaned_data)
+        messages.success(request, f"“{module.title}” is created. Now add its first lesson.")
+        return redirect("courses:manage_lesson_new", pk=module.pk)
+    return render(request, "courses/manage/module_form.html", {"form": form, "preview": preview, "module": None})
+
+
+@org_admin_required
+def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    module = _org_module_or_404(pk)
+    initial = {"title": module.title, "summary": module.summary, "behaviour": module.behaviour}
+    form = ModuleForm(request.POST or None, initial=initial)
+    preview = _preview(request, form, "summary")
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
+        services.module_update(module=module, **form.cleaned_data)
+        messages.success(request, f"“{module.title}” is saved.")
+        return redirect("courses:manage")
+    lessons = Lesson.objects.filter(module=module).order_by("order", "id")
+    return render(request, "courses/manage/module_form.html", {
+        "form": form, "preview": preview, "module": module, "lessons": lessons,
+    })
+
+
+@org_admin_required
+def lesson_new(request: HttpRequest, pk: int) -> HttpResponse:
+    module = _org_module_or_404(pk)
+    form = LessonForm(request.POST or None)
+    preview = _preview(request, form, "body")
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
+        lesson = services.lesson_create(module=module, **form.cleaned_data)
+        messages.success(request, f"“{lesson.title}” is added to “{module.title}”.")
+        return redirect("courses:manage_module_edit", pk=module.pk)
+    return render(request, "courses/manage/lesson_form.html", {
+        "form": form, "preview": preview, "module": module, "lesson": None,
+    })
+
+
+@org_admin_required
+def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    lesson = _org_lesson_or_404(pk)
+    initial = {
+        "title": lesson.title, "body": lesson.body, "practice": lesson.practice,
+        "reflection_question": lesson.reflection_question, "minutes": lesson.minutes,
+    }
+    form = LessonForm(request.POST or None, initial=initial)
+    preview = _preview(request, form, "body")
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
+        services.lesson_update(lesson=lesson, **form.cleaned_data)
+        messages.success(request, f"“{lesson.title}” is saved.")
+        return redirect("courses:manage_module_edit", pk=lesson.module_id)
+    return render(request, "courses/manage/lesson_form.html", {
+        "form": form, "preview": preview, "module": lesson.module, "lesson": lesson,
+    })
+
+
+@org_admin_required
+@require_POST
+def lesson_move(request: HttpRequest, pk: int) -> HttpResponse:
+    lesson = _org_lesson_or_404(pk)
+    services.lesson_move(lesson=lesson, direction=-1 if request.POST.get("direction") == "up" else 1)
+    return redirect("courses:manage_module_edit", pk=lesson.module_id)
+
+
+@org_admin_required
+def report(request: HttpRequest) -> HttpResponse:
+    """Counts and minutes only: never journal content, never self-check answers."""
+    return render(request, "courses/manage/report.html", {
+        "modules": list(selectors.report_by_module()),
+        "people": list(selectors.report_by_person()),
+    })

@@ -1,0 +1,235 @@
+"""Reads with a rule: what a learner sees, their progress, their own self-checks, and aggregate reports.
+
+Every page reads through these with a fixed number of queries, whatever the number of modules, lessons and
+learners (counts are annotated, never looped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from people.models import User
+
+from .models import Behaviour, Lesson, LessonProgress, Module, ModuleCompletion, Programme, SelfCheckResponse
+
+
+def visible_modules() -> QuerySet[Module]:
+    """Modules learners see: not hidden, with at least one lesson, in the organisation's order."""
+    return (
+        Module.objects.filter(is_hidden=False)
+        .annotate(lesson_count=Count("lessons", distinct=True))
+        .filter(lesson_count__gt=0)
+        .order_by("order", "id")
+    )
+
+
+def module_visible_get(slug: str) -> Module | None:
+    return visible_modules().select_related("programme").filter(slug=slug).first()
+
+
+@dataclass
+class ModuleProgress:
+    module: Module
+    total: int
+    done: int
+    completed_at: datetime | None
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None or (self.total > 0 and self.done >= self.total)
+
+    @property
+    def is_started(self) -> bool:
+        return self.done > 0
+
+    @property
+    def dots(self) -> list[bool]:
+        """One dot per lesson, filled when done: the module's progress as a picture."""
+        return [True] * self.done + [False] * (self.total - self.done)
+
+
+@dataclass
+class BehaviourProgress:
+    value: str
+    label: str
+    total: int = 0
+    done: int = 0
+    radius: float = 40.0
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+    @property
+    def ring_dash(self) -> str:
+        """stroke-dasharray for a ring of circumference 100 (r = 15.915)."""
+        filled = round(self.fraction * 100, 1)
+        return f"{filled} {round(100 - filled, 1)}"
+
+
+@dataclass
+class LearningOverview:
+    programmes: list[Programme]
+    modules: list[ModuleProgress]
+    behaviours: list[BehaviourProgress]
+    continue_lesson: Lesson | None
+    lessons_done: int = 0
+    cpd_minutes: int = 0
+    sections: list[tuple[Programme, list[ModuleProgress]]] = field(default_factory=list)
+
+
+def _modules_with_progress(user: User) -> list[ModuleProgress]:
+    modules = visible_modules().annotate(
+        done_count=Count(
+            "lesson_progress", filter=Q(lesson_progress__user=user, lesson_progress__completed_at__isnull=False),
+            distinct=True,
+        ),
+    ).select_related("programme")
+    completions = dict(ModuleCompletion.objects.filter(user=user).values_list("module_id", "completed_at"))
+    return [
+        ModuleProgress(module=m, total=m.lesson_count, done=min(m.done_count, m.lesson_count),
+                       completed_at=completions.get(m.pk))
+        for m in modules
+    ]
+
+
+def learning_overview(user: User) -> LearningOverview:
+    """The learner's home: programme, modules with progress, growth per behaviour, where to pick up. 4 queries."""
+    modules = _modules_with_progress(user)
+    behaviours = {
+        value: BehaviourProgress(value=value, label=str(label), radius=42 - 9 * index)
+        for index, (value, label) in enumerate(Behaviour.choices)
+    }
+    by_programme: dict[int, list[ModuleProgress]] = {}
+    programmes: list[Programme] = []
+    for item in modules:
+        if item.module.programme_id not in by_programme:
+            programmes.append(item.module.programme)
+        by_programme.setdefault(item.module.programme_id, []).append(item)
+        if item.module.behaviour in behaviours:
+            behaviours[item.module.behaviour].total += item.total
+            behaviours[item.module.behaviour].done += item.done
+    return LearningOverview(
+        programmes=programmes, modules=modules, behaviours=list(behaviours.values()),
+        continue_lesson=continue_lesson_for(user, modules),
+        lessons_done=sum(item.done for item in modules),
+        cpd_minutes=ModuleCompletion.objects.filter(user=user).aggregate(total=Coalesce(Sum("cpd_minutes"), 0))[
+            "total"
+        ],
+        sections=[(programme, by_programme[programme.pk]) for programme in programmes],
+    )
+
+
+def continue_lesson_for(user: User, modules: list[ModuleProgress] | None = None) -> Lesson | None:
+    """The first lesson not yet done in the module the learner is working on now. At most 2 queries."""
+    module = current_module_for(user, modules)
+    if module is None:
+        return None
+    done = LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"), completed_at__isnull=False)
+    lessons = Lesson.objects.filter(module=module).select_related("module").order_by("order", "id")
+    return lessons.exclude(Exists(done)).first() or lessons.first()
+
+
+def current_module_for(user: User, modules: list[ModuleProgress] | None = None) -> Module | None:
+    """The module the learner is working on now: the one they last opened a lesson in, unless it is complete;
+    otherwise the first module, in the organisation's order, that they have not completed. None when every
+    module is complete, or there are none."""
+    if modules is None:
+        modules = _modules_with_progress(user)
+    unfinished = [item for item in modules if not item.is_complete]
+    if not unfinished:
+        return None
+    unfinished_ids = {item.module.pk: item.module for item in unfinished}
+    recent = (
+        LessonProgress.objects.filter(user=user, module_id__in=unfinished_ids)
+        .order_by("-last_seen_at").values_list("module_id", flat=True).first()
+    )
+    return unfinished_ids.get(recent) or unfinished[0].module
+
+
+def current_behaviour_for(user: User) -> str | None:
+    """The behaviour (a courses.models.Behaviour value) of the module the learner is working on, or None."""
+    module = current_module_for(user)
+    if module is None or not module.behaviour:
+        return None
+    return module.behaviour
+
+
+@dataclass
+class LessonRow:
+    lesson: Lesson
+    completed: bool
+    practice_tried: bool
+
+
+def module_lessons_for(user: User, module: Module) -> list[LessonRow]:
+    """A module's lessons with the learner's ticks. 1 query."""
+    lessons = Lesson.objects.filter(module=module).order_by("order", "id").annotate(
+        completed=Exists(LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"), completed_at__isnull=False)),
+        tried=Exists(
+            LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"), practice_tried_at__isnull=False)
+        ),
+    )
+    return [LessonRow(lesson=item, completed=item.completed, practice_tried=item.tried) for item in lessons]
+
+
+def module_completion_for(user: User, module: Module) -> ModuleCompletion | None:
+    return ModuleCompletion.objects.filter(user=user, module=module).first()
+
+
+def lesson_visible_get(module: Module, slug: str) -> Lesson | None:
+    return Lesson.objects.filter(module=module, slug=slug).first()
+
+
+def lesson_progress_for(user: User, lesson: Lesson) -> LessonProgress | None:
+    return LessonProgress.objects.filter(user=user, lesson=lesson).first()
+
+
+def self_check_latest(*, user: User, module: Module) -> SelfCheckResponse | None:
+    """The learner's own latest self-check. Never anyone else's: there is no read of another person's."""
+    return SelfCheckResponse.objects.filter(user=user, module=module).first()
+
+
+def completions_for(user: User) -> QuerySet[ModuleCompletion]:
+    return ModuleCompletion.objects.filter(user=user).select_related("module", "module__programme").order_by(
+        "completed_at", "id"
+    )
+
+
+def completion_get(user: User, module_slug: str) -> ModuleCompletion | None:
+    return completions_for(user).filter(module__slug=module_slug).first()
+
+
+# --- Aggregate reports for organisation admins: counts and minutes only, never journal or self-check content.
+
+
+def report_by_module() -> QuerySet[Module]:
+    return (
+        Module.objects.order_by("order", "id")
+        .annotate(
+            started_count=Count("lesson_progress__user", distinct=True),
+            completed_count=Count("completions", distinct=True),
+        )
+    )
+
+
+def report_by_person() -> QuerySet[User]:
+    return (
+        User.objects.filter(is_active=True)
+        .annotate(
+            modules_completed=Count("module_completions", distinct=True),
+            cpd_minutes=Coalesce(Sum("module_completions__cpd_minutes"), 0),
+        )
+        .order_by("full_name", "email")
+    )
+
+
+def manage_modules() -> QuerySet[Module]:
+    """Every module, hidden ones included, for the organisation admin's list."""
+    return Module.objects.order_by("order", "id").annotate(lesson_count=Count("lessons")).prefetch_related(
+        Prefetch("lessons", queryset=Lesson.objects.order_by("order", "id").only("id", "title", "module_id"))
+    )

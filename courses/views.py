@@ -1,0 +1,184 @@
+"""Learning pages for everyone in an organisation: home, module, lesson, self-check, CPD record, certificate."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import RATINGS, SelfCheckForm
+from .models import Lesson, Module
+
+JOURNAL_NEW_URL = "/journal/new/"
+
+
+def _module_or_404(slug: str) -> Module:
+    module = selectors.module_visible_get(slug)
+    if module is None:
+        raise Http404("No such module")
+    return module
+
+
+def _lesson_or_404(module: Module, slug: str) -> Lesson:
+    lesson = selectors.lesson_visible_get(module, slug)
+    if lesson is None:
+        raise Http404("No such lesson")
+    return lesson
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    overview = selectors.learning_overview(request.user)
+    return render(request, "courses/home.html", {"overview": overview})
+
+
+@login_required
+def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
+    module = _module_or_404(module_slug)
+    rows = selectors.module_lessons_for(request.user, module)
+    completion = selectors.module_completion_for(request.user, module)
+    next_row = next((row for row in rows if not row.completed), None)
+    has_self_check = bool(module.self_check.get("statements"))
+    return render(request, "courses/module.html", {
+        "module": module, "rows": rows, "completion": completion, "next_row": next_row,
+        "done_count": sum(1 for row in rows if row.completed), "has_self_check": has_self_check,
+    })
+
+
+@login_required
+def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
+    module = _module_or_404(module_slug)
+    lesson = _lesson_or_404(module, lesson_slug)
+    services.lesson_visit_record(user=request.user, lesson=lesson)
+    progress = selectors.lesson_progress_for(request.user, lesson)
+    siblings = list(Lesson.objects.filter(module=module).order_by("order", "id").only("id", "slug", "title"))
+    index = next(i for i, item in enumerate(siblings) if item.pk == lesson.pk)
+    return render(request, "courses/lesson.html", {
+        "module": module, "lesson": lesson, "progress": progress,
+        "position": index + 1, "lesson_total": len(siblings),
+        "previous": siblings[index - 1] if index > 0 else None,
+        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "journal_url": f"{JOURNAL_NEW_URL}?lesson={lesson.pk}",
+        "has_self_check": bool(module.self_check.get("statements")),
+    })
+
+
+@login_required
+@require_POST
+def lesson_done(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
+    module = _module_or_404(module_slug)
+    lesson = _lesson_or_404(module, lesson_slug)
+    if request.POST.get("undo"):
+        services.lesson_uncomplete(user=request.user, lesson=lesson)
+        messages.info(request, f"“{lesson.title}” is no longer marked as done.")
+        return redirect("courses:lesson", module_slug=module.slug, lesson_slug=lesson.slug)
+    completion = services.lesson_complete(user=request.user, lesson=lesson)
+    if completion is not None:
+        messages.success(
+            request, f"You have completed “{module.title}”. It is on your CPD record "
+            f"({completion.cpd_minutes} minutes).",
+        )
+        return redirect("courses:module", module_slug=module.slug)
+    messages.success(request, f"“{lesson.title}” is marked as done.")
+    following = Lesson.objects.filter(module=module, order__gt=lesson.order).order_by("order", "id").first()
+    if following is not None:
+        return redirect("courses:lesson", module_slug=module.slug, lesson_slug=following.slug)
+    return redirect("courses:module", module_slug=module.slug)
+
+
+@login_required
+@require_POST
+def practice_tried(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
+    module = _module_or_404(module_slug)
+    lesson = _lesson_or_404(module, lesson_slug)
+    services.practice_tried(user=request.user, lesson=lesson)
+    messages.success(request, "Well done for trying it. Noticing how it went is where the learning happens.")
+    return redirect(reverse("courses:lesson", args=[module.slug, lesson.slug]) + "#practice")
+
+
+@login_required
+def self_check(request: HttpRequest, module_slug: str) -> HttpResponse:
+    module = _module_or_404(module_slug)
+    if not module.self_check.get("statements"):
+        raise Http404("This module has no self-check")
+    form = SelfCheckForm(request.POST or None, module=module)
+    if request.method == "POST" and form.is_valid():
+        services.self_check_record(user=request.user, module=module, answers=form.answers())
+        return redirect("courses:self_check_result", module_slug=module.slug)
+    return render(request, "courses/self_check.html", {"module": module, "form": form})
+
+
+def _band(average: float) -> str:
+    if average < 2.5:
+        return "low"
+    if average < 3.8:
+        return "middle"
+    return "high"
+
+
+@login_required
+def self_check_result(request: HttpRequest, module_slug: str) -> HttpResponse:
+    module = _module_or_404(module_slug)
+    response = selectors.self_check_latest(user=request.user, module=module)
+    if response is None:
+        return redirect("courses:self_check", module_slug=module.slug)
+    statements = module.self_check.get("statements") or []
+    labels = dict(RATINGS)
+    rows = [
+        {"statement": statement, "rating": rating, "label": labels.get(rating, ""), "dots": range(1, 6)}
+        for statement, rating in zip(statements, response.answers, strict=False)
+    ]
+    band = _band(response.average)
+    return render(request, "courses/self_check_result.html", {
+        "module": module, "response": response, "rows": rows, "band": band,
+        "suggestions": (module.self_check.get("suggestions") or {}).get(band, []),
+        # The overall picture: a marker on a 260-unit track that starts at x=20.
+        "average_x": round(20 + (response.average - 1) / 4 * 260, 1),
+        "fill_width": round((response.average - 1) / 4 * 260, 1),
+    })
+
+
+@login_required
+def cpd_record(request: HttpRequest) -> HttpResponse:
+    completions = list(selectors.completions_for(request.user))
+    return render(request, "courses/cpd.html", {
+        "completions": completions, "total_minutes": sum(c.cpd_minutes for c in completions),
+    })
+
+
+@login_required
+def cpd_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="heartwood-cpd-record.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Module", "Programme", "Completed on", "CPD minutes", "CPD hours"])
+    total = 0
+    for completion in selectors.completions_for(request.user):
+        total += completion.cpd_minutes
+        writer.writerow([
+            _csv_safe(completion.module.title), _csv_safe(completion.module.programme.title),
+            timezone.localdate(completion.completed_at).isoformat(), completion.cpd_minutes,
+            f"{completion.cpd_minutes / 60:.2f}",
+        ])
+    writer.writerow(["Total", "", "", total, f"{total / 60:.2f}"])
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # Organisation-written titles must not run as formulas when the record is opened in a spreadsheet.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@login_required
+def certificate(request: HttpRequest, module_slug: str) -> HttpResponse:
+    completion = selectors.completion_get(request.user, module_slug)
+    if completion is None:
+        raise Http404("No completion for this module")
+    return render(request, "courses/certificate.html", {"completion": completion})
