@@ -5,7 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -25,6 +25,11 @@ from .forms import (
 from .models import Invitation, MentorPairing, User
 
 MEMBERS_PER_PAGE = 50
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    # A POST with no fields (every box unticked) is still a submission.
+    return request.POST if request.method == "POST" else None
 
 
 @login_required
@@ -79,7 +84,7 @@ def _member(pk: int) -> User:
 @admin_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(pk)
-    form = RolesForm(request.POST or None, initial={"roles": member.roles}, prefix="roles")
+    form = RolesForm(_posted(request), initial={"roles": member.roles}, prefix="roles")
     if request.method == "POST" and form.is_valid():
         try:
             services.member_set_roles(member=member, roles=form.cleaned_data["roles"], by=request.user)
@@ -122,7 +127,7 @@ INVITATION_STATES = [("waiting", "Waiting"), ("expired", "Expired"), ("accepted"
 
 @admin_required
 def invitations(request: HttpRequest) -> HttpResponse:
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -146,7 +151,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 def invitations_upload(request: HttpRequest) -> HttpResponse:
-    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    form = CsvUploadForm(_posted(request), request.FILES if request.method == "POST" else None)
     report = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,7 +194,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if not invitation.is_open:
         return render(request, "people/invitation_invalid.html", {"reason": invitation.status}, status=410)
     form = AcceptInvitationForm(
-        request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
+        _posted(request), email=invitation.email, initial={"full_name": invitation.full_name}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -211,7 +216,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @admin_required
 def pairings(request: HttpRequest) -> HttpResponse:
-    form = PairingForm(request.POST or None)
+    form = PairingForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -251,7 +256,7 @@ def pairing_end(request: HttpRequest, pk: int) -> HttpResponse:
 def organisation_settings(request: HttpRequest) -> HttpResponse:
     current = selectors.organisation_settings()
     form = OrganisationSettingsForm(
-        request.POST or None, initial={"require_mfa_for_admins": current.require_mfa_for_admins}
+        _posted(request), initial={"require_mfa_for_admins": current.require_mfa_for_admins}
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,0 +1,105 @@
+"""Mentor pairings: made and ended by admins, with clear messages; leaders and mentors see who they are paired with."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from people.models import MentorPairing
+from people.selectors import current_mentors_of
+from tests.conftest import client_for, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def pair(client, leader, mentor, **extra):  # noqa: ANN001, ANN201
+    data = {"leader": leader.pk, "mentor": mentor.pk, "starts_on": timezone.localdate().isoformat(), **extra}
+    return client.post("/manage/pairings/", data)
+
+
+def test_admin_pairs_a_leader_with_two_mentors_and_both_sides_see_it(alpha, alpha_people):
+    second_mentor = make_person(alpha, ["mentor"], name="Nia Mentor")
+    admin = client_for(alpha, alpha_people.admin)
+    assert pair(admin, alpha_people.leader, alpha_people.mentor).status_code == 302
+    assert pair(admin, alpha_people.leader, second_mentor).status_code == 302
+    listed = admin.get("/manage/pairings/").content.decode()
+    assert "Lee Leader" in listed and "Mo Mentor" in listed and "Nia Mentor" in listed
+
+    leader_home = client_for(alpha, alpha_people.leader).get("/").content.decode()
+    assert "Your mentors:" in leader_home
+    assert "Mo Mentor" in leader_home and "Nia Mentor" in leader_home
+    mentor_home = client_for(alpha, alpha_people.mentor).get("/").content.decode()
+    assert "You mentor:" in mentor_home and "Lee Leader" in mentor_home
+    # Someone who is not paired sees neither.
+    other = make_person(alpha, ["leader"], name="Una Paired")
+    other_home = client_for(alpha, other).get("/").content.decode()
+    assert "You don't have a mentor yet" in other_home
+    assert "Mo Mentor" not in other_home
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("same", "nobody can mentor themselves"),
+        ("not_mentor", "is not a mentor. Give them the mentor role first."),
+        ("not_leader", "is not a leader. Give them the leader role first."),
+        ("ends_before", "The end date must be after the start date."),
+        ("duplicate", "is already paired with"),
+    ],
+)
+def test_pairing_form_explains_what_is_wrong(alpha, alpha_people, case, message):
+    admin = client_for(alpha, alpha_people.admin)
+    leader, mentor = alpha_people.leader, alpha_people.mentor
+    extra = {}
+    if case == "same":
+        both = make_person(alpha, ["leader", "mentor"])
+        leader = mentor = both
+    elif case == "not_mentor":
+        mentor = make_person(alpha, ["leader"])
+    elif case == "not_leader":
+        leader = make_person(alpha, ["mentor"])
+    elif case == "ends_before":
+        extra = {"ends_on": (timezone.localdate() - timedelta(days=1)).isoformat()}
+    elif case == "duplicate":
+        pair(admin, leader, mentor)
+    with tenant_context(alpha):
+        before = MentorPairing.objects.count()
+    response = pair(admin, leader, mentor, **extra)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    with tenant_context(alpha):
+        assert MentorPairing.objects.count() == before
+
+
+def test_ending_a_pairing_sets_today_and_the_pair_no_longer_see_each_other(alpha, alpha_people):
+    admin = client_for(alpha, alpha_people.admin)
+    start = timezone.localdate() - timedelta(days=30)
+    pair(admin, alpha_people.leader, alpha_people.mentor, starts_on=start.isoformat())
+    with tenant_context(alpha):
+        pairing = MentorPairing.objects.get()
+    response = admin.post(f"/manage/pairings/{pairing.pk}/end/", follow=True)
+    assert "has ended" in response.content.decode()
+    with tenant_context(alpha):
+        pairing.refresh_from_db()
+        assert pairing.ends_on == timezone.localdate()
+        assert list(current_mentors_of(alpha_people.leader)) == []
+    assert "Mo Mentor" not in client_for(alpha, alpha_people.leader).get("/").content.decode()
+    # Ended pairings are kept, and shown on request.
+    assert "Mo Mentor" not in admin.get("/manage/pairings/").content.decode().split("Current and upcoming")[1]
+    assert "Ended" in admin.get("/manage/pairings/?show=all").content.decode()
+    # Ending twice is refused politely.
+    assert "already ended" in admin.post(f"/manage/pairings/{pairing.pk}/end/", follow=True).content.decode()
+    # The same two can be paired again.
+    assert pair(admin, alpha_people.leader, alpha_people.mentor).status_code == 302
+
+
+def test_a_future_pairing_is_not_current_yet(alpha, alpha_people):
+    admin = client_for(alpha, alpha_people.admin)
+    next_week = timezone.localdate() + timedelta(days=7)
+    pair(admin, alpha_people.leader, alpha_people.mentor, starts_on=next_week.isoformat())
+    with tenant_context(alpha):
+        assert list(current_mentors_of(alpha_people.leader)) == []
+    assert "Upcoming" in admin.get("/manage/pairings/").content.decode()
