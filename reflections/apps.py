@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.apps import AppConfig
+
+logger = logging.getLogger(__name__)
 
 
 class ReflectionsConfig(AppConfig):
@@ -10,20 +13,32 @@ class ReflectionsConfig(AppConfig):
     verbose_name = "Reflections"
 
     def ready(self) -> None:
-        from django_tenants.models import TenantMixin
-        from django_tenants.signals import post_schema_sync
+        # reflections never imports tenants (see DESIGN.md): it listens to django-tenants' own signals and
+        # recognises the template schema by its name (settings.TENANT_BASE_SCHEMA).
+        from django_tenants.signals import post_schema_sync, schema_migrated
 
-        post_schema_sync.connect(seed_template_schema, sender=TenantMixin, dispatch_uid="reflections-seed-prompts")
+        post_schema_sync.connect(seed_after_create, dispatch_uid="reflections_seed_prompts_after_create")
+        schema_migrated.connect(seed_after_migrate, dispatch_uid="reflections_seed_prompts_after_migrate")
 
 
-def seed_template_schema(sender: Any, tenant: Any, **kwargs: Any) -> None:
+def template_seed(schema_name: str | None) -> None:
     """Load the shipped prompts into the template schema, so every organisation cloned from it has them."""
     from django.conf import settings
     from django_tenants.utils import schema_context
 
-    if getattr(tenant, "schema_name", None) != settings.TENANT_BASE_SCHEMA:
+    if schema_name != settings.TENANT_BASE_SCHEMA:
         return
     from .services import prompts_load
 
-    with schema_context(tenant.schema_name):
-        prompts_load()
+    with schema_context(schema_name):
+        count = prompts_load()
+    logger.info("Prompts in %s: %s loaded", schema_name, count)
+
+
+def seed_after_create(sender: Any, tenant: Any, **kwargs: Any) -> None:
+    template_seed(getattr(tenant, "schema_name", None))
+
+
+def seed_after_migrate(sender: Any, schema_name: str, **kwargs: Any) -> None:
+    # Every deploy migrates the template: bring its prompts up to date too, so new organisations get them.
+    template_seed(schema_name)

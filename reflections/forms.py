@@ -38,10 +38,10 @@ class EntryForm(forms.Form):
         template = data.get("template")
         if template and not self.errors:
             names = [name for name, _, _ in SECTIONS[template]]
-            if not any((data.get(name) or "").strip() for name in names) and not self.allow_empty:
-                raise forms.ValidationError("Write something in at least one section before you save.")
             if not (data.get("title") or "").strip() and not self.allow_empty:
                 self.add_error("title", "Give your entry a title, so you can find it again.")
+            if not any((data.get(name) or "").strip() for name in names) and not self.allow_empty:
+                self.add_error(None, "Write something in at least one section before you save.")
         return data
 
     allow_empty = False

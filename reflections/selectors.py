@@ -80,7 +80,7 @@ def journal_list(
 
 
 def _heavy_fields() -> list[str]:
-    return ["search_vector", "earlier_conversation"]
+    return ["search_vector", "earlier_conversation", *_text_fields()]
 
 
 def entry_current_mentors(entry: JournalEntry) -> QuerySet[User]:
@@ -142,7 +142,7 @@ def mentoring_overview(mentor: User) -> list[tuple[User, list[JournalEntry]]]:
     entries = (
         entries_shared_with(mentor)
         .filter(author__in=mentees)
-        .defer("search_vector", "earlier_conversation", *[f for f in _text_fields()])
+        .defer(*_heavy_fields())
         .annotate(
             shared_at=Subquery(share_at),
             last_read_at=Subquery(last_read),

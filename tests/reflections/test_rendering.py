@@ -1,0 +1,54 @@
+"""Entry bodies and comments are Markdown, sanitised: whatever someone types, the page never runs it."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.courses.test_markdown import XSS, assert_safe
+
+FRAGMENTS = st.sampled_from([
+    "<script>", "</script>", "<img src=x onerror=alert(1)>", "javascript:", "JaVaScRiPt:", "data:text/html,",
+    "vbscript:", "<a href='javascript:alert(1)'>", "[x](", ")", "](javascript:alert(1))", "<svg/onload=alert(1)>",
+    "onmouseover=", '"', "'", "`", "<", ">", "&#x6A;avascript:", "\n", "**", "# ", "> ", "- ", "<iframe>", "<style>",
+    "<object data=x>", "<math>", "<details open ontoggle=alert(1)>", "![i](data:image/svg+xml,<svg onload=1>)",
+    "<form action=javascript:1>", "<base href=javascript:/>", "&lt;script&gt;", "[a](java\tscript:1)",
+])
+TEXT = st.lists(st.one_of(FRAGMENTS, st.text(max_size=12)), max_size=25).map("".join)
+
+
+def render(text: str) -> str:
+    return Template("{% load markdown %}{{ text|markdown }}").render(Context({"text": text}))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXT)
+def test_rendered_entries_never_carry_scripts_handlers_or_dangerous_urls(text):
+    html = render(text)
+    assert_safe(html)
+    assert "<script" not in html.lower()  # as text it is escaped (&lt;script)
+
+
+@pytest.mark.parametrize("payload", XSS + [
+    "<details open ontoggle=alert(1)>x</details>", "[x](vbscript:msgbox(1))", "<a href=javascript&colon;alert(1)>x</a>",
+])
+def test_known_payloads_in_an_entry_page_are_neutralised(payload, alpha):
+    from django_tenants.utils import tenant_context
+
+    from reflections import services
+    from tests.conftest import client_for, make_person
+
+    person = make_person(alpha, ["leader"])
+    with tenant_context(alpha):
+        entry = services.entry_create(author=person, title="XSS", template="free", fields={"body": payload})
+    page = client_for(alpha, person).get(f"/journal/{entry.pk}/").content.decode()
+    body = page.split('<div class="entry-body">', 1)[1].split("</article>", 1)[0]
+    assert_safe(body)
+    assert "<script" not in body.lower()
+
+
+test_known_payloads_in_an_entry_page_are_neutralised = pytest.mark.django_db(
+    test_known_payloads_in_an_entry_page_are_neutralised
+)
