@@ -76,11 +76,11 @@ class PairingForm(forms.Form):
         error_messages={"required": "Choose a mentor.", "invalid_choice": "Choose a mentor from the list."},
     )
     starts_on = forms.DateField(
-        label="Starts on", widget=forms.DateInput(attrs={"type": "date"}),
+        label="Starts on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Enter the date the pairing starts.", "invalid": "Enter a real date."},
     )
     ends_on = forms.DateField(
-        label="Ends on", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="Ends on", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Leave empty for an open-ended pairing.", error_messages={"invalid": "Enter a real date."},
     )
 
