@@ -7,9 +7,9 @@ import zoneinfo
 from functools import cache
 
 from django import forms
-from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from people.models import User
 
@@ -67,6 +67,7 @@ class SignUpForm(forms.Form):
     )
     password = forms.CharField(
         label="Choose a password", strip=False, error_messages={"required": "Choose a password."},
+        help_text="At least 10 characters. Not a common password, not only numbers, and not like your name or email.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     time_zone = forms.ChoiceField(
@@ -84,10 +85,6 @@ class SignUpForm(forms.Form):
         self.fields["subdomain"].help_text = format_html(
             "Your people will sign in at <strong>your-address.{}</strong>. "
             "3 to 40 lowercase letters, numbers or hyphens.", base_domain,
-        )
-        self.fields["password"].help_text = format_html(
-            "<ul class=\"hint-list\">{}</ul>",
-            format_html_join("", "<li>{}</li>", ((text,) for text in password_validators_help_texts())),
         )
         for name, field in self.fields.items():
             if field.help_text and name != "terms":
