@@ -11,7 +11,7 @@ from .models import SECTIONS, TEXT_FIELDS, EntryTemplate
 
 class EntryForm(forms.Form):
     title = forms.CharField(
-        max_length=200, required=False,
+        max_length=200, error_messages={"required": "Give your entry a title, so you can find it again."},
         help_text="A few words to help you find it again. Only you see your journal unless you share an entry.",
     )
     template = forms.ChoiceField(
@@ -23,8 +23,12 @@ class EntryForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, allow_empty: bool | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if allow_empty is not None:
+            self.allow_empty = allow_empty
+        # A draft may be untitled and empty; a saved entry needs a title and some words.
+        self.fields["title"].required = not self.allow_empty
         for template, sections in SECTIONS.items():
             for name, label, hint in sections:
                 self.fields[name] = forms.CharField(
@@ -36,10 +40,8 @@ class EntryForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         template = data.get("template")
-        if template and not self.errors:
+        if template and "template" not in self.errors:
             names = [name for name, _, _ in SECTIONS[template]]
-            if not (data.get("title") or "").strip() and not self.allow_empty:
-                self.add_error("title", "Give your entry a title, so you can find it again.")
             if not any((data.get(name) or "").strip() for name in names) and not self.allow_empty:
                 self.add_error(None, "Write something in at least one section before you save.")
         return data

@@ -106,6 +106,10 @@ class JournalEntry(models.Model):
     def display_title(self) -> str:
         return self.title or "Untitled draft"
 
+    @property
+    def has_text(self) -> bool:
+        return any(text.strip() for _, _, text in self.sections())
+
     def sections(self) -> list[tuple[str, str, str]]:
         """(label, field name, text) of this entry's template, in order."""
         return [(label, name, getattr(self, name)) for name, label, _ in SECTIONS[self.template]]

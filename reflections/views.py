@@ -133,9 +133,8 @@ def _entry_context(form: EntryForm, **extra: Any) -> dict[str, Any]:
 def entry_new(request: HttpRequest) -> HttpResponse:
     lesson, prompt = _lesson_and_prompt(request, request.POST if request.method == "POST" else request.GET)
     if request.method == "POST":
-        form = EntryForm(request.POST)
         keep_draft = "save_draft" in request.POST
-        form.allow_empty = keep_draft
+        form = EntryForm(request.POST, allow_empty=keep_draft)
         draft = _draft_from(request)
         if form.is_valid():
             data = form.cleaned_data
@@ -186,9 +185,8 @@ def entry_autosave(request: HttpRequest) -> HttpResponse:
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _own_entry(request, pk)
     if request.method == "POST":
-        form = EntryForm(request.POST)
         keep_draft = entry.is_draft and "save_draft" in request.POST
-        form.allow_empty = keep_draft
+        form = EntryForm(request.POST, allow_empty=keep_draft)
         if form.is_valid():
             data = form.cleaned_data
             services.entry_update(

@@ -59,7 +59,8 @@ def test_writing_a_gibbs_entry_keeps_only_its_sections(alpha, leader):
     assert entry.gibbs_description == "Night shift ran late." and entry.body == ""
     assert entry.behaviours == ["attending"]
     page = client.get(f"/journal/{entry.pk}/").content.decode()
-    assert "Description" in page and "Night shift ran late." in page and "Action plan" in page
+    assert "Description" in page and "Night shift ran late." in page and "Feelings" in page
+    assert "Action plan" not in page  # empty sections are left out
 
 
 def test_a_saved_entry_needs_a_title_and_some_words(alpha, leader):
