@@ -43,9 +43,21 @@ def ensure_test_organisations() -> dict[str, Organisation]:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
+    made = None
     with django_db_blocker.unblock():
+        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+            # pytest-django creates the test database only when some collected test uses `db` or a django_db
+            # mark; a run of `live_db` tests alone (tests/e2e) would otherwise truncate the development database.
+            from django.test.utils import setup_databases
+
+            made = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         ensure_test_organisations()
     yield
+    if made is not None:
+        from django.test.utils import teardown_databases
+
+        with django_db_blocker.unblock():
+            teardown_databases(made, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
