@@ -13,6 +13,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers, signing
 from django.core.cache import cache
+from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
@@ -235,11 +236,45 @@ def _only_organisations(organisation: Organisation) -> None:
         raise ValueError(f"{organisation.schema_name} is not an organisation")
 
 
+def organisation_admin_emails(organisation: Organisation) -> list[str]:
+    with tenant_context(organisation):
+        return list(
+            User.objects.filter(roles__contains=[Role.ADMIN], is_active=True).order_by("pk")
+            .values_list("email", flat=True)
+        )
+
+
+def _tell_admins(organisation: Organisation, subject: str, body: str) -> None:
+    recipients = organisation_admin_emails(organisation)
+    if recipients:
+        send_mail(f"Heartwood: {subject}", body, None, recipients)
+
+
 def organisation_approve(*, organisation: Organisation) -> Organisation:
+    """Open a pending organisation, and tell its admins (after commit: never for a rolled-back approval)."""
     _only_organisations(organisation)
     organisation.status = Organisation.Status.ACTIVE
     organisation.save(update_fields=["status", "updated_at"])
+    url = organisation_home_url(organisation, "/accounts/login/")
+    transaction.on_commit(lambda: _tell_admins(
+        organisation, f"{organisation.name} is ready",
+        f"Good news: {organisation.name} is open on Heartwood.\n\nSign in at {url} to invite your people, "
+        "pair leaders with mentors and start the course.\n",
+    ))
     return organisation
+
+
+@transaction.atomic
+def organisation_decline(*, organisation: Organisation) -> None:
+    """Remove a pending sign-up nobody has used yet (no export: nothing but its admin's account is in it)."""
+    if organisation.status != Organisation.Status.PENDING:
+        raise ValueError("only a pending organisation can be declined")
+    name, recipients = organisation.name, organisation_admin_emails(organisation)
+    organisation_delete(organisation=organisation)
+    if recipients:
+        body = (f"Thank you for signing {name} up to Heartwood. We're sorry: we can't open it at the moment, and "
+                "its details have been removed. If you think this is a mistake, just reply to this email.\n")
+        transaction.on_commit(lambda: send_mail(f"Heartwood: about {name}", body, None, recipients))
 
 
 def organisation_suspend(*, organisation: Organisation) -> Organisation:

@@ -190,7 +190,7 @@ def console_decline(request: HttpRequest, pk: int) -> HttpResponse:
     if organisation.status != Status.PENDING:
         raise Http404
     name = organisation.name
-    services.organisation_delete(organisation=organisation)
+    services.organisation_decline(organisation=organisation)
     messages.success(request, f"The sign-up of {name} was declined and removed.")
     return redirect("console")
 

@@ -336,9 +336,10 @@ def test_the_refill_is_on_the_beat_schedule(settings):
 
 
 @pytest.mark.django_db
-def test_with_approval_required_the_admin_waits_and_an_operator_approves(client, settings, operator):
+def test_with_approval_required_the_admin_waits_and_an_operator_approves(
+    client, settings, operator, django_capture_on_commit_callbacks
+):
     from tests.conftest import client_for
-    from tests.tenants.conftest import OPERATOR_PASSWORD  # noqa: F401
 
     settings.SIGNUP_REQUIRES_APPROVAL = True
     response = sign_up(client)
@@ -356,21 +357,26 @@ def test_with_approval_required_the_admin_waits_and_an_operator_approves(client,
 
     console = client_for(None, operator)
     assert b"Approve" in console.get(f"/console/{org.pk}/").content
-    console.post(f"/console/{org.pk}/approve/")
+    with django_capture_on_commit_callbacks(execute=True):
+        console.post(f"/console/{org.pk}/approve/")
     org.refresh_from_db()
     assert org.status == Organisation.Status.ACTIVE
+    assert mail.outbox[-1].to == [GOOD["email"]]
+    assert "http://rowan-house.localhost/accounts/login/" in mail.outbox[-1].body
     login = applicant.post("/accounts/login/", {"login": GOOD["email"], "password": GOOD["password"]})
     assert login.status_code == 302
 
 
 @pytest.mark.django_db
-def test_an_operator_can_decline_a_pending_sign_up(client, settings, operator):
+def test_an_operator_can_decline_a_pending_sign_up(client, settings, operator, django_capture_on_commit_callbacks):
     from tests.conftest import client_for
 
     settings.SIGNUP_REQUIRES_APPROVAL = True
     sign_up(client)
     org = Domain.objects.get(domain=host("rowan-house")).tenant
-    client_for(None, operator).post(f"/console/{org.pk}/decline/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(None, operator).post(f"/console/{org.pk}/decline/")
+    assert mail.outbox[-1].to == [GOOD["email"]] and "can't open it" in mail.outbox[-1].body
     assert not Organisation.objects.filter(pk=org.pk).exists()
     assert not schema_exists(org.schema_name)
     assert Client(HTTP_HOST=host("rowan-house")).get("/").status_code == 404
