@@ -124,3 +124,32 @@ def test_two_step_set_up_page_is_accessible(page: Page, live_url, alpha):
     page.goto(live_url("alpha", "/accounts/password/reset/"))
     page.screenshot(path="/tmp/people-password-reset.png", full_page=True)
     assert serious_violations(page) == []
+
+
+def test_csv_report_and_member_page_look_right(page: Page, live_url, alpha, tmp_path):
+    make_person(alpha, ["admin", "leader"], name="Ada Lovelace", email="ada@example.org")
+    make_person(alpha, ["mentor"], name="Mo Mentor", email="mo@example.org")
+    page.goto(live_url("alpha", "/accounts/login/"))
+    page.get_by_label("Email address").fill("ada@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    csv_file = tmp_path / "team.csv"
+    csv_file.write_text(
+        "name,email,roles\nPriya Shah,priya@example.org,leader\nTom Okafor,tom@example.org,leader;mentor\n"
+        "Mo Mentor,mo@example.org,mentor\nBad,not-an-email,leader\nOdd,odd@example.org,manager\n"
+    )
+    page.goto(live_url("alpha", "/manage/invitations/upload/"))
+    page.get_by_label("CSV file").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Upload and invite").click()
+    expect(page.get_by_role("heading", name="What happened")).to_be_visible()
+    expect(page.locator(".report-summary")).to_contain_text("2 invited")
+    page.screenshot(path="/tmp/people-csv-report.png", full_page=True)
+    assert serious_violations(page) == []
+
+    page.goto(live_url("alpha", "/manage/people/"))
+    page.get_by_role("link", name="Mo Mentor").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mo Mentor")
+    page.get_by_role("button", name="Deactivate Mo").click()
+    expect(page.get_by_text("Mo Mentor has been deactivated and signed out everywhere.")).to_be_visible()
+    page.screenshot(path="/tmp/people-member.png", full_page=True)
+    assert serious_violations(page) == []
