@@ -261,3 +261,55 @@ def test_an_organisation_module_is_not_visible_at_another_organisation(loaded, a
     assert client_for(beta, beta_leader).get(f"/learn/{module.slug}/alpha-lesson/").status_code == 404
     assert "Alpha only" not in client_for(beta, beta_admin).get("/learn/manage/").content.decode()
     assert client_for(beta, beta_admin).get(f"/learn/manage/modules/{module.pk}/").status_code in (404,)
+
+
+def test_the_learning_report_counts_started_completed_and_minutes(loaded, alpha):
+    admin = make_person(alpha, ["admin"], name="Ada Admin")
+    ann = make_person(alpha, ["leader"], name="Ann Able")
+    bob = make_person(alpha, ["leader"], name="Bob Brook")
+    with tenant_context(alpha):
+        for lesson in Lesson.objects.filter(module__slug="welcome"):
+            services.lesson_complete(user=ann, lesson=lesson)
+        services.lesson_visit_record(user=bob, lesson=Lesson.objects.get(slug="welcome-lesson-1"))
+        services.lesson_complete(user=bob, lesson=Lesson.objects.get(slug="attending-lesson-1"))
+        services.self_check_record(user=bob, module=Module.objects.get(slug="attending"), answers=[1, 1, 1])
+    response = client_for(alpha, admin).get("/manage/learning/")
+    assert response.status_code == 200
+    modules = {m.slug: m for m in response.context["modules"]}
+    assert (modules["welcome"].started_count, modules["welcome"].completed_count) == (2, 1)
+    assert (modules["attending"].started_count, modules["attending"].completed_count) == (1, 0)
+    people = {p.full_name: p for p in response.context["people"]}
+    assert (people["Ann Able"].modules_completed, people["Ann Able"].cpd_minutes) == (1, 23)
+    assert (people["Bob Brook"].modules_completed, people["Bob Brook"].cpd_minutes) == (0, 0)
+    html = response.content.decode()
+    assert "Never" not in html and "Try two minutes" not in html
+
+
+def test_an_admin_reorders_lessons_of_their_own_module(loaded, alpha):
+    admin = make_person(alpha, ["admin"])
+    with tenant_context(alpha):
+        module = services.module_create(title="Ours")
+        services.lesson_create(module=module, title="First", body="One")
+        second = services.lesson_create(module=module, title="Second", body="Two")
+    client = client_for(alpha, admin)
+    client.post(f"/learn/manage/lessons/{second.pk}/move/", {"direction": "up"})
+    with tenant_context(alpha):
+        assert list(module.lessons.order_by("order").values_list("title", flat=True)) == ["Second", "First"]
+    # Shipped lessons are not edited here.
+    with tenant_context(alpha):
+        shipped = Lesson.objects.get(slug="welcome-lesson-1")
+    assert client.get(f"/learn/manage/lessons/{shipped.pk}/").status_code == 404
+    assert client.post(f"/learn/manage/lessons/{shipped.pk}/move/", {"direction": "down"}).status_code == 404
+
+
+def test_a_self_check_needs_one_rating_per_statement(loaded, alpha):
+    leader = make_person(alpha, ["leader"])
+    with tenant_context(alpha):
+        module = Module.objects.get(slug="attending")
+        for answers in ([1, 2], [1, 2, 6], [0, 1, 2]):
+            with pytest.raises(ValueError):
+                services.self_check_record(user=leader, module=module, answers=answers)
+    response = client_for(alpha, leader).post("/learn/attending/self-check/", {"s1": "9", "s2": "1", "s3": "1"})
+    assert response.status_code == 200
+    with tenant_context(alpha):
+        assert not SelfCheckResponse.objects.exists()
