@@ -74,3 +74,43 @@ def test_sign_up_an_organisation_and_land_signed_in_on_its_welcome_page(page: Pa
     page.goto(signup_site(None, "/signup/"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path="/tmp/signup-phone.png", full_page=True)
+
+
+def test_an_operator_suspends_an_organisation_and_its_members_see_why(page: Page, live_url, alpha, browser):
+    from django_tenants.utils import schema_context
+
+    from people.services import user_create
+    from tests.conftest import make_person
+
+    with schema_context("public"):
+        user_create(email="olu@operators.example", full_name="Olu Operator", roles=[],
+                    password="an-operator-password-77", verified=True, is_staff=True)
+    member = make_person(alpha, ["leader"], email="lee@alpha.example")
+
+    page.goto(live_url(None, "/console/"))
+    page.get_by_label("Email address").fill("olu@operators.example")
+    page.get_by_label("Password").fill("an-operator-password-77")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Organisations")
+    row = page.get_by_role("row").filter(has_text="Alpha Care")
+    expect(row).to_contain_text("alpha")
+    page.screenshot(path="/tmp/signup-console-list.png", full_page=True)
+    assert serious_violations(page) == []
+
+    row.get_by_role("link", name="Alpha Care").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alpha Care")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Suspend").click()
+    expect(page.get_by_role("status")).to_contain_text("Alpha Care is suspended")
+    page.screenshot(path="/tmp/signup-console-detail.png", full_page=True)
+
+    member_page = browser.new_page()
+    member_page.goto(live_url("alpha", "/accounts/login/"))
+    expect(member_page.get_by_role("heading", level=1)).to_have_text("Alpha Care is suspended")
+    member_page.screenshot(path="/tmp/signup-suspended.png", full_page=True)
+    assert serious_violations(member_page) == []
+    assert member.pk  # kept: reactivating brings everyone back
+    page.get_by_role("button", name="Reactivate").click()
+    member_page.goto(live_url("alpha", "/accounts/login/"))
+    expect(member_page.get_by_label("Email address")).to_be_visible()
+    member_page.close()

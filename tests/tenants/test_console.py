@@ -209,3 +209,19 @@ def test_the_platform_itself_cannot_be_deleted_from_the_console(operator, settin
         assert console.post(f"/console/{org.pk}/delete/", {"confirm": "x"}).status_code == 404
         assert console.post(f"/console/{org.pk}/suspend/").status_code == 404
     assert schema_exists(template.schema_name)
+
+
+def test_make_runs_demo_has_an_operator_and_fills_the_pool(settings, capsys):
+    from django.core.management import call_command
+
+    settings.SPARE_POOL_SIZE = 2
+    call_command("bootstrap_demo")
+    printed = capsys.readouterr().out
+    assert "operator@heartwood.test  /  heartwood-demo" in printed and "/console/" in printed
+    connection.set_schema_to_public()
+    operator = User.objects.get(email="operator@heartwood.test")
+    assert operator.is_staff and operator.check_password("heartwood-demo")
+    assert Organisation.objects.filter(kind=Organisation.Kind.SPARE).count() == 2
+    browser = Client(HTTP_HOST=host())
+    assert browser.post("/accounts/login/", {"login": operator.email, "password": "heartwood-demo"}).status_code == 302
+    assert browser.get("/console/").status_code == 200
