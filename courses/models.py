@@ -143,3 +143,10 @@ class SelfCheckResponse(models.Model):
     @property
     def average(self) -> float:
         return sum(self.answers) / len(self.answers) if self.answers else 0.0
+
+    @property
+    def band(self) -> str:
+        """Which suggestions fit (content/README.md): low below 2.5, middle below 3.8, high from 3.8."""
+        if self.average < 2.5:
+            return "low"
+        return "middle" if self.average < 3.8 else "high"

@@ -115,14 +115,6 @@ def self_check(request: HttpRequest, module_slug: str) -> HttpResponse:
     return render(request, "courses/self_check.html", {"module": module, "form": form})
 
 
-def _band(average: float) -> str:
-    if average < 2.5:
-        return "low"
-    if average < 3.8:
-        return "middle"
-    return "high"
-
-
 @login_required
 def self_check_result(request: HttpRequest, module_slug: str) -> HttpResponse:
     module = _module_or_404(module_slug)
@@ -135,7 +127,7 @@ def self_check_result(request: HttpRequest, module_slug: str) -> HttpResponse:
         {"statement": statement, "rating": rating, "label": labels.get(rating, ""), "dots": range(1, 6)}
         for statement, rating in zip(statements, response.answers, strict=False)
     ]
-    band = _band(response.average)
+    band = response.band
     return render(request, "courses/self_check_result.html", {
         "module": module, "response": response, "rows": rows, "band": band,
         "suggestions": (module.self_check.get("suggestions") or {}).get(band, []),

@@ -79,3 +79,15 @@ def test_overview_counts_progress_per_behaviour(loaded, alpha):
         helping = next(b for b in overview.behaviours if b.value == "helping")
         assert (helping.done, helping.total) == (0, 0)
         assert overview.continue_lesson == lessons[2]
+
+
+def test_self_check_bands_follow_the_content_format():
+    from courses.models import SelfCheckResponse
+
+    def band(*answers: int) -> str:
+        return SelfCheckResponse(answers=list(answers)).band
+
+    assert band(2, 2, 3, 2) == "low"  # 2.25
+    assert band(2, 3) == "middle"  # 2.5
+    assert band(4, 4, 4, 4, 3) == "high"  # 3.8
+    assert band(4, 4, 3, 4, 3) == "middle"  # 3.6
