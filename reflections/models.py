@@ -145,14 +145,26 @@ class EntryRead(models.Model):
 
 
 class Comment(models.Model):
+    """One message in the conversation between an entry's author and one mentor (`mentor`).
+
+    Each mentor an entry is shared with has a conversation of their own with the author: a mentor never reads
+    what the author and another mentor said to each other.
+    """
+
     entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The mentor side of the conversation (the writer, when a mentor writes). Set by the service; a row without
+    # it is shown to no mentor.
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+",
+    )
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["entry", "mentor", "created_at"], name="comment_thread")]
 
     def __str__(self) -> str:
         return f"Comment {self.pk}"

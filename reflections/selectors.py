@@ -7,6 +7,7 @@ Organisation admins and platform operators get nothing more than anyone else.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -94,8 +95,39 @@ def entry_for_viewer(*, user: User, pk: int) -> JournalEntry | None:
     return entries_visible_to(user).select_related("author", "lesson", "prompt").filter(pk=pk).first()
 
 
-def entry_conversation(entry: JournalEntry) -> QuerySet[Comment]:
-    return Comment.objects.filter(entry=entry).select_related("author").order_by("created_at", "id")
+def entry_conversation(entry: JournalEntry, viewer: User) -> QuerySet[Comment]:
+    """The comments `viewer` may read: the author reads every conversation; a mentor only their own."""
+    comments = Comment.objects.filter(entry=entry).select_related("author").order_by("created_at", "id")
+    if viewer.pk == entry.author_id:
+        return comments
+    return comments.filter(mentor=viewer)
+
+
+@dataclass
+class Thread:
+    mentor: User
+    comments: list[Comment] = field(default_factory=list)
+    can_reply: bool = True
+
+
+def entry_threads(entry: JournalEntry, viewer: User, shares: list[EntryShare] | None = None) -> list[Thread]:
+    """The conversations on an entry that `viewer` may read: one per mentor for the author (those it is shared
+    with, and any earlier ones), just their own for a mentor. Three queries at most, whatever their length."""
+    comments = list(entry_conversation(entry, viewer).select_related("mentor"))
+    if viewer.pk != entry.author_id:
+        return [Thread(mentor=viewer, comments=comments)]
+    current = set(entry_current_mentors(entry).values_list("pk", flat=True))
+    threads: dict[int, Thread] = {}
+    for share in shares or []:
+        threads[share.mentor_id] = Thread(mentor=share.mentor, can_reply=share.mentor_id in current)
+    for comment in comments:
+        if comment.mentor_id is None:
+            continue
+        thread = threads.setdefault(
+            comment.mentor_id, Thread(mentor=comment.mentor, can_reply=comment.mentor_id in current)
+        )
+        thread.comments.append(comment)
+    return list(threads.values())
 
 
 def entry_shares_with_reads(entry: JournalEntry) -> list[EntryShare]:
@@ -115,8 +147,10 @@ def entry_reads(entry: JournalEntry, limit: int = 50) -> QuerySet[EntryRead]:
     return EntryRead.objects.filter(entry=entry).select_related("reader").order_by("-read_at")[:limit]
 
 
-def entry_acknowledgements(entry: JournalEntry) -> QuerySet[Acknowledgement]:
-    return Acknowledgement.objects.filter(entry=entry).select_related("mentor").order_by("created_at")
+def entry_acknowledgements(entry: JournalEntry, viewer: User) -> QuerySet[Acknowledgement]:
+    """The author sees every "I've read this"; a mentor only their own."""
+    acks = Acknowledgement.objects.filter(entry=entry).select_related("mentor").order_by("created_at")
+    return acks if viewer.pk == entry.author_id else acks.filter(mentor=viewer)
 
 
 def comment_for_writer(*, user: User, pk: int) -> Comment | None:
@@ -134,7 +168,9 @@ def mentoring_overview(mentor: User) -> list[tuple[User, list[JournalEntry]]]:
         return []
     mentees = list(User.objects.filter(pk__in=current_pairings().filter(mentor=mentor).values("leader_id"))
                    .order_by("full_name", "email"))
-    last_author_comment = Comment.objects.filter(entry=OuterRef("pk"), author=OuterRef("author")).values(
+    last_author_comment = Comment.objects.filter(
+        entry=OuterRef("pk"), author=OuterRef("author"), mentor=mentor
+    ).values(
         "entry").annotate(at=Max("created_at")).values("at")[:1]
     last_read = EntryRead.objects.filter(entry=OuterRef("pk"), reader=mentor).order_by("-read_at").values(
         "read_at")[:1]
@@ -148,7 +184,7 @@ def mentoring_overview(mentor: User) -> list[tuple[User, list[JournalEntry]]]:
             last_read_at=Subquery(last_read),
             changed_at=Greatest("updated_at", Subquery(share_at), Coalesce(Subquery(last_author_comment),
                                                                             F("updated_at"))),
-            comment_count=Count("comments", distinct=True),
+            comment_count=Count("comments", filter=Q(comments__mentor=mentor), distinct=True),
         )
         .order_by("-created_at", "-id")
     )

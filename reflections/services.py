@@ -214,24 +214,22 @@ def _visible_entry(*, entry: JournalEntry, user: User) -> JournalEntry:
         raise PermissionDenied from None
 
 
-def _conversation_partners(entry: JournalEntry, writer: User) -> list[User]:
-    """Who hears about activity on `entry` from `writer`: the author hears from mentors; mentors from the author."""
-    if writer.pk != entry.author_id:
-        return [entry.author]
-    return list(selectors.entry_current_mentors(entry))
-
-
 @transaction.atomic
-def comment_create(*, entry: JournalEntry, author: User, body: str) -> Comment:
+def comment_create(*, entry: JournalEntry, author: User, body: str, mentor: User | None = None) -> Comment:
+    """Add to the conversation between the entry's author and one mentor. A mentor writes in their own
+    conversation; the author names the mentor they are answering (one the entry is shared with now)."""
     entry = _visible_entry(entry=entry, user=author)
-    if not entry.shares.exists():
-        raise ValidationError("Conversations happen on shared entries.")
+    if author.pk == entry.author_id:
+        if mentor is None or not selectors.entry_current_mentors(entry).filter(pk=mentor.pk).exists():
+            raise ValidationError("You can write to mentors this entry is shared with.")
+        recipient = mentor
+    else:
+        mentor, recipient = author, entry.author
     body = body.strip()
     if not body:
         raise ValidationError("Write something before you send it.")
-    comment = Comment.objects.create(entry=entry, author=author, body=body)
-    for recipient in _conversation_partners(entry, author):
-        notification_create(recipient=recipient, actor=author, entry=entry, kind=Notification.Kind.COMMENT)
+    comment = Comment.objects.create(entry=entry, author=author, mentor=mentor, body=body)
+    notification_create(recipient=recipient, actor=author, entry=entry, kind=Notification.Kind.COMMENT)
     return comment
 
 
@@ -307,7 +305,7 @@ def journal_export_data(*, user: User) -> dict[str, Any]:
     entries = (
         JournalEntry.objects.filter(author=user)
         .select_related("lesson", "prompt")
-        .prefetch_related("shares__mentor", "comments__author", "acknowledgements__mentor")
+        .prefetch_related("shares__mentor", "comments__author", "comments__mentor", "acknowledgements__mentor")
         .order_by("created_at", "id")
     )
     out = []
@@ -337,6 +335,7 @@ def journal_export_data(*, user: User) -> dict[str, Any]:
                 *(
                     {
                         "author": comment.author.get_full_name(), "by_me": comment.author_id == user.pk,
+                        "with": comment.mentor.get_full_name() if comment.mentor else "",
                         "body": comment.body, "created_at": _iso(comment.created_at),
                         "edited_at": _iso(comment.edited_at),
                     }
@@ -368,7 +367,8 @@ def _entry_markdown(item: dict[str, Any]) -> str:
     if item["conversation"]:
         lines += ["", "## Conversation"]
         for comment in item["conversation"]:
-            lines += ["", f"**{comment['author']}**, {comment['created_at'][:16].replace('T', ' ')}", "",
+            with_whom = f" (conversation with {comment['with']})" if comment.get("with") else ""
+            lines += ["", f"**{comment['author']}**{with_whom}, {comment['created_at'][:16].replace('T', ' ')}", "",
                       comment["body"]]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -441,7 +441,8 @@ def journal_import(*, user: User, data: dict[str, Any]) -> int:
         lesson_slug = (item.get("lesson") or {}).get("slug") if isinstance(item.get("lesson"), dict) else None
         prompt_slug = (item.get("prompt") or {}).get("slug") if isinstance(item.get("prompt"), dict) else None
         conversation = [
-            {"author": _text(c.get("author"), 150), "by_me": bool(c.get("by_me")), "body": _text(c.get("body")),
+            {"author": _text(c.get("author"), 150), "by_me": bool(c.get("by_me")), "with": _text(c.get("with"), 150),
+             "body": _text(c.get("body")),
              "created_at": _text(c.get("created_at"), 40), "edited_at": _text(c.get("edited_at"), 40) or None}
             for c in item.get("conversation") or [] if isinstance(c, dict)
         ]

@@ -216,18 +216,18 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         services.entry_read_record(entry=entry, reader=request.user)
     services.notifications_mark_read_for_entry(user=request.user, entry=entry)
     shares = selectors.entry_shares_with_reads(entry) if is_author else []
-    acknowledgements = list(selectors.entry_acknowledgements(entry))
-    comments = list(selectors.entry_conversation(entry))
+    acknowledgements = list(selectors.entry_acknowledgements(entry, request.user))
+    threads = selectors.entry_threads(entry, request.user, shares)
     now = timezone.now()
-    for comment in comments:
-        comment.can_edit = services.comment_can_edit(comment, request.user, now)
-        comment.is_mine = comment.author_id == request.user.pk
-    is_shared = bool(shares) if is_author else True
+    for thread in threads:
+        thread.form = CommentForm(auto_id=f"id_reply_{thread.mentor.pk}_%s")
+        for comment in thread.comments:
+            comment.can_edit = services.comment_can_edit(comment, request.user, now)
+            comment.is_mine = comment.author_id == request.user.pk
     return render(request, "reflections/entry_detail.html", {
-        "entry": entry, "is_author": is_author, "shares": shares, "comments": comments,
-        "acknowledgements": acknowledgements, "is_shared": is_shared,
-        "comment_form": CommentForm() if is_shared else None,
-        "can_acknowledge": not is_author and not any(a.mentor_id == request.user.pk for a in acknowledgements),
+        "entry": entry, "is_author": is_author, "shares": shares, "threads": threads,
+        "acknowledgements": acknowledgements,
+        "can_acknowledge": not is_author and not acknowledgements,
         "reads": selectors.entry_reads(entry) if is_author and shares else [],
     })
 
@@ -294,8 +294,13 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = CommentForm(request.POST)
     if form.is_valid():
+        mentor = None
+        if entry.author_id == request.user.pk:
+            mentor = selectors.entry_current_mentors(entry).filter(pk=_int(request.POST.get("mentor"))).first()
         try:
-            comment = services.comment_create(entry=entry, author=request.user, body=form.cleaned_data["body"])
+            comment = services.comment_create(
+                entry=entry, author=request.user, body=form.cleaned_data["body"], mentor=mentor
+            )
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
@@ -330,10 +335,10 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     comment = selectors.comment_for_writer(user=request.user, pk=pk)
     if comment is None:
         raise Http404
-    entry_id = comment.entry_id
+    entry_id, thread = comment.entry_id, comment.mentor_id
     services.comment_delete(comment=comment, author=request.user)
     messages.success(request, "Reply deleted.")
-    return redirect(reverse("reflections:entry_detail", args=[entry_id]) + "#conversation")
+    return redirect(reverse("reflections:entry_detail", args=[entry_id]) + f"#conversation-{thread}")
 
 
 @journal_page

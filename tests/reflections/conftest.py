@@ -71,7 +71,9 @@ def journal(db, alpha, beta, django_capture_on_commit_callbacks) -> Journal:  # 
         services.entry_share(entry=entry, author=author, mentor=mentor_shared)
         services.entry_share(entry=entry, author=author, mentor=mentor_ended)
         mentor_comment = services.comment_create(entry=entry, author=mentor_shared, body=f"Mentor says {marker}")
-        author_comment = services.comment_create(entry=entry, author=author, body=f"Author replies {marker}")
+        author_comment = services.comment_create(
+            entry=entry, author=author, body=f"Author replies {marker}", mentor=mentor_shared
+        )
         # The pairing with this mentor ended today: from now on they must see nothing.
         ended.ends_on = today
         ended.save()

@@ -210,7 +210,7 @@ def test_conversation_notifies_the_other_side_and_comments_are_editable_for_15_m
         services.entry_share(entry=entry, author=leader, mentor=mentor)
     at_mentor, at_author = client_for(alpha, mentor), client_for(alpha, leader)
     at_mentor.post(f"/journal/{entry.pk}/comments/", {"body": "What helped, **do you think**?"})
-    at_author.post(f"/journal/{entry.pk}/comments/", {"body": "Asking for help early."})
+    at_author.post(f"/journal/{entry.pk}/comments/", {"body": "Asking for help early.", "mentor": mentor.pk})
     with tenant_context(alpha):
         kinds = sorted(Notification.objects.values_list("recipient__full_name", "kind"))
         assert kinds == [("Lee Leader", "comment"), ("Mo Mentor", "comment"), ("Mo Mentor", "shared")]
@@ -260,7 +260,7 @@ def test_mentoring_page_shows_mentees_shared_entries_with_unread_marks(alpha, le
     client.get(f"/journal/{shared.pk}/")
     assert "tag-new" not in client.get("/mentoring/").content.decode()
     with tenant_context(alpha):
-        services.comment_create(entry=shared, author=leader, body="Another thought")
+        services.comment_create(entry=shared, author=leader, body="Another thought", mentor=mentor)
     assert "tag-new" in client.get("/mentoring/").content.decode()
 
 

@@ -191,3 +191,38 @@ def test_journal_pages_are_never_cached(journal, alpha):
     client = client_for(alpha, journal.author)
     for url in ["/journal/", f"/journal/{journal.entry.pk}/", "/journal/999999/", "/mentoring/", "/notifications/"]:
         assert "no-store" in client.get(url)["Cache-Control"], url
+
+
+def test_a_mentor_never_reads_another_mentors_conversation(journal, alpha):
+    from reflections import services
+    from reflections.models import Notification
+    from tests.conftest import make_person
+    from tests.reflections.conftest import pair
+
+    second = make_person(alpha, ["mentor"], name="Sol Second")
+    pair(alpha, journal.author, second)
+    with tenant_context(alpha):
+        before = Notification.objects.filter(recipient=journal.mentor_shared, kind="comment").count()
+        services.entry_share(entry=journal.entry, author=journal.author, mentor=second)
+        services.comment_create(entry=journal.entry, author=second, body="SECONDTHREAD from Sol")
+        services.comment_create(entry=journal.entry, author=journal.author, body="SECONDREPLY to Sol", mentor=second)
+        services.entry_acknowledge(entry=journal.entry, mentor=second)
+        to_first = Notification.objects.filter(recipient=journal.mentor_shared, kind="comment").count() - before
+    first_page = client_for(alpha, journal.mentor_shared).get(f"/journal/{journal.entry.pk}/").content.decode()
+    second_page = client_for(alpha, second).get(f"/journal/{journal.entry.pk}/").content.decode()
+    author_page = client_for(alpha, journal.author).get(f"/journal/{journal.entry.pk}/").content.decode()
+    assert "SECONDTHREAD" not in first_page and "SECONDREPLY" not in first_page and "Sol Second" not in first_page
+    assert f"Mentor says {journal.marker}" not in second_page and f"Author replies {journal.marker}" not in second_page
+    assert "Mo Mentor" not in second_page
+    assert "SECONDTHREAD" in second_page and "SECONDREPLY" in second_page
+    assert "SECONDTHREAD" in author_page and f"Mentor says {journal.marker}" in author_page
+    assert "Conversation with Sol Second" in author_page and "Conversation with Mo Mentor" in author_page
+    assert to_first == 0  # the author's reply to Sol is not news for Mo
+
+
+def test_the_author_cannot_write_into_a_conversation_with_someone_who_cannot_see_the_entry(journal, alpha):
+    client = client_for(alpha, journal.author)
+    for mentor in (journal.mentor_ended, journal.mentor_unshared, journal.other_mentor):
+        client.post(f"/journal/{journal.entry.pk}/comments/", {"body": "Hello?", "mentor": mentor.pk})
+    with tenant_context(alpha):
+        assert not Comment.objects.filter(body="Hello?").exists()

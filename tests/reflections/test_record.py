@@ -99,7 +99,7 @@ def test_import_explains_a_wrong_file(alpha, payload, message):
 def test_delete_account_removes_everything_logs_out_and_confirms_by_email(alpha, written):
     leader, mentor, gibbs = written
     with tenant_context(alpha):
-        services.comment_create(entry=gibbs, author=leader, body="My reply")
+        services.comment_create(entry=gibbs, author=leader, body="My reply", mentor=mentor)
     client = client_for(alpha)
     client.post("/accounts/login/", {"login": leader.email, "password": PASSWORD})
     other_device = client_for(alpha, leader)
