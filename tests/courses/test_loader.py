@@ -144,3 +144,20 @@ def test_curriculum_sync_command_updates_every_schema_with_a_progress_bar(db, al
     out = StringIO()
     call_command("curriculum_sync", content=write_tree(tmp_path / "again"), stdout=out)
     assert "Done: 0 created, 0 updated" in out.getvalue()
+
+
+def test_migrating_the_template_brings_its_curriculum_up_to_date_and_no_other_schema(db, alpha):
+    from django_tenants.signals import schema_migrated
+
+    if not read_programme(DEFAULT_PROGRAMME_DIR).modules:
+        pytest.skip("No shipped modules written yet")
+    with schema_context(settings.TENANT_BASE_SCHEMA):
+        Programme.objects.all().delete()
+    with tenant_context(alpha):
+        Programme.objects.all().delete()
+    schema_migrated.send(sender=None, schema_name=alpha.schema_name)
+    schema_migrated.send(sender=None, schema_name=settings.TENANT_BASE_SCHEMA)
+    with schema_context(settings.TENANT_BASE_SCHEMA):
+        assert Module.objects.filter(source=Source.SHIPPED).exists()
+    with tenant_context(alpha):
+        assert not Module.objects.exists()  # organisations are updated by curriculum_sync, on purpose
