@@ -1,0 +1,49 @@
+"""The notification email goes through a real Celery worker, in the organisation it was sent from, carrying
+only an id: the message has a link and no journal text."""
+
+from __future__ import annotations
+
+import time
+
+from django.core import mail
+from django_tenants.utils import tenant_context
+
+from reflections import services
+from reflections.models import Notification
+from tests.conftest import make_person
+from tests.reflections.conftest import pair
+
+
+def _wait_for_mail(count: int) -> None:
+    deadline = time.monotonic() + 15
+    while len(mail.outbox) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_sharing_emails_the_mentor_through_a_real_worker(celery_worker, alpha, monkeypatch):
+    from reflections import tasks
+
+    sent_args: list[tuple] = []
+    original = tasks.notification_email_send.apply_async
+
+    def spy(args=None, kwargs=None, **options):  # noqa: ANN001, ANN003, ANN202
+        sent_args.append((args, kwargs))
+        return original(args, kwargs, **options)
+
+    monkeypatch.setattr(tasks.notification_email_send, "apply_async", spy)
+    leader = make_person(alpha, ["leader"], name="Lee Leader")
+    mentor = make_person(alpha, ["mentor"], name="Mo Mentor", email="mo@example.org")
+    pair(alpha, leader, mentor)
+    mail.outbox.clear()
+    with tenant_context(alpha):
+        entry = services.entry_create(author=leader, title="TOPSECRET title", template="free",
+                                      fields={"body": "TOPSECRET body"})
+        services.entry_share(entry=entry, author=leader, mentor=mentor)  # autocommit: queued at once
+        notification = Notification.objects.get(recipient=mentor)
+    _wait_for_mail(1)
+    assert sent_args == [((notification.pk,), {})]  # the id, nothing else
+    [message] = mail.outbox
+    assert message.to == ["mo@example.org"]
+    assert "Lee Leader shared an entry with you" in message.subject
+    assert "TOPSECRET" not in message.subject + message.body
+    assert f"/notifications/{notification.pk}/" in message.body and "alpha.localhost" in message.body
