@@ -1,0 +1,59 @@
+"""Two admins demoting each other at the same moment still leave one admin (committed data, real transactions)."""
+
+from __future__ import annotations
+
+import threading
+
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+from people.models import User
+from people.services import PeopleError, member_deactivate, member_set_roles
+from tests.conftest import make_person
+
+
+def _race(alpha, actions) -> list[str]:  # noqa: ANN001
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[str] = []
+
+    def run(action) -> None:  # noqa: ANN001
+        try:
+            with tenant_context(alpha):
+                barrier.wait(timeout=10)
+                action()
+            outcomes.append("done")
+        except PeopleError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    return sorted(outcomes)
+
+
+def test_two_admins_removing_each_other_leave_one_admin(live_db, alpha):
+    ada = make_person(alpha, ["admin", "leader"], name="Ada")
+    bo = make_person(alpha, ["admin", "leader"], name="Bo")
+    outcomes = _race(alpha, [
+        lambda: member_set_roles(member=bo, roles=["leader"], by=ada),
+        lambda: member_set_roles(member=ada, roles=["leader"], by=bo),
+    ])
+    assert outcomes == ["done", "refused"]
+    with tenant_context(alpha):
+        assert User.objects.filter(roles__contains=["admin"], is_active=True).count() == 1
+
+
+def test_two_admins_deactivating_each_other_leave_one_admin(live_db, alpha):
+    ada = make_person(alpha, ["admin"], name="Ada")
+    bo = make_person(alpha, ["admin"], name="Bo")
+    outcomes = _race(alpha, [
+        lambda: member_deactivate(member=bo, by=ada),
+        lambda: member_deactivate(member=ada, by=bo),
+    ])
+    assert outcomes == ["done", "refused"]
+    with tenant_context(alpha):
+        assert User.objects.filter(roles__contains=["admin"], is_active=True).count() == 1
