@@ -103,3 +103,29 @@ def test_a_future_pairing_is_not_current_yet(alpha, alpha_people):
     with tenant_context(alpha):
         assert list(current_mentors_of(alpha_people.leader)) == []
     assert "Upcoming" in admin.get("/manage/pairings/").content.decode()
+
+
+def test_pairings_and_invitations_pages_cost_the_same_queries_however_many_rows(
+    alpha, alpha_people, django_assert_max_num_queries
+):
+    from people.services import invitation_create, pairing_create
+
+    admin = client_for(alpha, alpha_people.admin)
+    admin.get("/")
+    counts = {}
+    for url in ("/manage/pairings/", "/manage/invitations/"):
+        with django_assert_max_num_queries(12) as captured:
+            admin.get(url)
+        counts[url] = len(captured.captured_queries)
+    with tenant_context(alpha):
+        for index in range(15):
+            leader = make_person(alpha, ["leader"])
+            mentor = make_person(alpha, ["mentor"])
+            pairing_create(leader=leader, mentor=mentor)
+            invitation_create(
+                email=f"guest{index}@example.org", full_name="", roles=["leader"], invited_by=alpha_people.admin
+            )
+    for url, count in counts.items():
+        with django_assert_max_num_queries(count):
+            response = admin.get(url)
+        assert response.status_code == 200
