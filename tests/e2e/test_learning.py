@@ -48,6 +48,11 @@ def test_a_leader_completes_a_module_and_opens_the_certificate(page: Page, live_
     _check(page, "lesson")
     page.locator(".practice").scroll_into_view_if_needed()
     page.screenshot(path="/tmp/learn-lesson-end.png")
+    # The reflection opens a new journal entry linked to the lesson (the journal is the reflections app's).
+    reflect.click()
+    expect(page).to_have_url(live_url("alpha", f"/journal/new/?lesson={lessons[0].pk}"))
+    expect(page.get_by_text(f"From the lesson “{lessons[0].title}”")).to_be_visible()
+    page.go_back()
     page.get_by_role("button", name="I tried this").click()
     expect(page.get_by_text("You tried this on")).to_be_visible()
     page.get_by_role("button", name="Mark as done").click()
