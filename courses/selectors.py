@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from people.models import User
@@ -230,6 +230,4 @@ def report_by_person() -> QuerySet[User]:
 
 def manage_modules() -> QuerySet[Module]:
     """Every module, hidden ones included, for the organisation admin's list."""
-    return Module.objects.order_by("order", "id").annotate(lesson_count=Count("lessons")).prefetch_related(
-        Prefetch("lessons", queryset=Lesson.objects.order_by("order", "id").only("id", "title", "module_id"))
-    )
+    return Module.objects.order_by("order", "id").annotate(lesson_count=Count("lessons"))

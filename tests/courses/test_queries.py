@@ -13,7 +13,7 @@ from tests.courses.conftest import write_module
 # 7 for every signed-in request (session, user, allauth's user-session bookkeeping), then the page's own:
 # home 5 (modules with counts, completions, where to continue x2, CPD total), module 3, lesson 5 (one upsert of
 # "last seen" among them).
-MAX_QUERIES = {"home": 12, "module": 10, "lesson": 12}
+MAX_QUERIES = {"home": 12, "module": 10, "lesson": 12, "manage": 8, "report": 9}
 
 
 def _grow(org, content, leader, *, modules: int, learners: int) -> None:  # noqa: ANN001
@@ -42,7 +42,10 @@ def test_page_queries_do_not_grow_with_data(loaded, alpha, django_assert_max_num
     client = client_for(alpha, leader)
     with tenant_context(alpha):
         services.lesson_complete(user=leader, lesson=Lesson.objects.get(slug="welcome-lesson-1"))
-    urls = {"home": "/learn/", "module": "/learn/attending/", "lesson": "/learn/attending/attending-lesson-2/"}
+    urls = {
+        "home": "/learn/", "module": "/learn/attending/", "lesson": "/learn/attending/attending-lesson-2/",
+        "manage": "/learn/manage/", "report": "/manage/learning/",
+    }
     for url in urls.values():  # warm up: the first request of a session does some one-off work
         client.get(url)
     before = {name: _count(client, url) for name, url in urls.items()}
