@@ -178,3 +178,18 @@ def test_password_change_works(alpha):
     )
     assert response.status_code == 302
     assert sign_in(client_for(alpha), person.email, "a-brand-new-password-9").status_code == 302
+
+
+def test_deactivated_person_is_told_their_account_is_paused(alpha, alpha_people):
+    with tenant_context(alpha):
+        alpha_people.leader.is_active = False
+        alpha_people.leader.save()
+    client = client_for(alpha)
+    response = client.post("/accounts/login/", {"login": alpha_people.leader.email, "password": PASSWORD}, follow=True)
+    assert "Your account is paused" in response.content.decode()
+    assert client.get("/").status_code == 302
+
+
+def test_open_sign_up_is_closed_inside_an_organisation(alpha):
+    response = client_for(alpha).get("/accounts/signup/")
+    assert "Accounts are by invitation" in response.content.decode()
