@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from people.models import User
@@ -83,12 +83,12 @@ class LearningOverview:
 
 
 def _modules_with_progress(user: User) -> list[ModuleProgress]:
-    modules = visible_modules().annotate(
-        done_count=Count(
-            "lesson_progress", filter=Q(lesson_progress__user=user, lesson_progress__completed_at__isnull=False),
-            distinct=True,
-        ),
-    ).select_related("programme")
+    # A correlated count of this learner's rows only: a join would aggregate every learner's progress.
+    done = (
+        LessonProgress.objects.filter(module=OuterRef("pk"), user=user, completed_at__isnull=False)
+        .order_by().values("module").annotate(n=Count("*")).values("n")
+    )
+    modules = visible_modules().annotate(done_count=Coalesce(Subquery(done), 0)).select_related("programme")
     completions = dict(ModuleCompletion.objects.filter(user=user).values_list("module_id", "completed_at"))
     return [
         ModuleProgress(module=m, total=m.lesson_count, done=min(m.done_count, m.lesson_count),
