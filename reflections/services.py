@@ -479,10 +479,23 @@ def _sessions_end(user: User) -> None:
             store(session.session_key).delete()
 
 
+def account_delete_blocker(*, user: User) -> str | None:
+    """Why this account cannot be deleted yet, if it cannot: an organisation must keep an admin."""
+    if user.is_org_admin and not (
+        User.objects.filter(is_active=True, roles__contains=["admin"]).exclude(pk=user.pk).exists()
+    ):
+        return ("You are the only admin of your organisation. Make someone else an admin before you delete your "
+                "account, so your colleagues are not left without one.")
+    return None
+
+
 @transaction.atomic
 def account_delete(*, user: User) -> None:
     """Delete the person and everything of theirs here: entries (with their shares, reads and conversations),
     comments they wrote, notifications, pairings and every session; then email a confirmation."""
+    blocker = account_delete_blocker(user=user)
+    if blocker:
+        raise ValidationError(blocker)
     email, name = user.email, user.get_short_name()
     _sessions_end(user)
     user.delete()  # cascades: entries, shares, reads, comments, acknowledgements, notifications, pairings

@@ -226,3 +226,18 @@ def test_the_author_cannot_write_into_a_conversation_with_someone_who_cannot_see
         client.post(f"/journal/{journal.entry.pk}/comments/", {"body": "Hello?", "mentor": mentor.pk})
     with tenant_context(alpha):
         assert not Comment.objects.filter(body="Hello?").exists()
+
+
+def test_organisation_admin_pages_never_show_journal_content(journal, alpha):
+    """`/manage/` reports may count participation; they never show what anyone wrote."""
+    admin_client = client_for(alpha, journal.admin)
+    urls = [
+        "/manage/", "/manage/people/", f"/manage/people/{journal.author.pk}/",
+        f"/manage/people/{journal.mentor_shared.pk}/", "/manage/pairings/", "/manage/learning/", "/learn/manage/",
+    ]
+    seen = 0
+    for url in urls:
+        response = admin_client.get(url)
+        seen += response.status_code == 200
+        assert journal.marker not in response.content.decode(), url
+    assert seen  # at least the admin home answered

@@ -125,3 +125,13 @@ def test_delete_account_removes_everything_logs_out_and_confirms_by_email(alpha,
     [message] = mail.outbox
     assert message.to == ["lee@example.org"] and "deleted" in message.subject
     assert "Night shift" not in message.body
+
+
+def test_the_only_admin_cannot_delete_their_account(alpha):
+    admin = make_person(alpha, ["admin", "leader"], name="Only Admin")
+    with tenant_context(alpha):
+        User.objects.filter(roles__contains=["admin"]).exclude(pk=admin.pk).update(is_active=False)
+    response = client_for(alpha, admin).post("/journal/account/delete/", {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 200 and "only admin of your organisation" in response.content.decode()
+    with tenant_context(alpha):
+        assert User.objects.filter(pk=admin.pk).exists()
