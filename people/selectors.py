@@ -67,6 +67,13 @@ def invitations_list(*, state: str = "waiting") -> QuerySet[Invitation]:
     return invitations
 
 
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a link's token belongs to (whatever its state), found by the token's hash."""
+    if not token or len(token) > 100:
+        return None
+    return Invitation.objects.select_related("invited_by").filter(token_hash=Invitation.hash_token(token)).first()
+
+
 def pairings_list(*, include_ended: bool = False, on: date | None = None) -> QuerySet[MentorPairing]:
     on = on or timezone.localdate()
     pairings = MentorPairing.objects.select_related("leader", "mentor").order_by(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 import secrets
@@ -17,9 +16,11 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from tenants.urls_helpers import organisation_url
 
 from .models import Invitation, MentorPairing, OrganisationSettings, Role, User
 
@@ -50,8 +51,7 @@ def user_create(
 # --- Invitations
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+token_hash = Invitation.hash_token
 
 
 def _normalise_email(email: str) -> str:
@@ -124,10 +124,6 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
 
 
 def _accept_url(token: str) -> str:
-    from django.db import connection
-
-    from tenants.urls_helpers import organisation_url
-
     domain = connection.tenant.get_primary_domain()
     subdomain = domain.domain.removesuffix(f".{settings.BASE_DOMAIN}")
     return organisation_url(subdomain, f"/invitations/{token}/")
@@ -146,8 +142,6 @@ def invitation_deliver(*, invitation_id: int) -> bool:
     invitation.sent_at = timezone.now()
     invitation.send_count += 1
     invitation.save(update_fields=["token_hash", "sent_at", "send_count"])
-    from django.db import connection
-
     context = {
         "invitation": invitation,
         "organisation": connection.tenant,
@@ -159,12 +153,6 @@ def invitation_deliver(*, invitation_id: int) -> bool:
     body = render_to_string("people/email/invitation_message.txt", context)
     send_mail(subject, body, None, [invitation.email])
     return True
-
-
-def invitation_for_token(token: str) -> Invitation | None:
-    if not token or len(token) > 100:
-        return None
-    return Invitation.objects.filter(token_hash=token_hash(token)).first()
 
 
 @transaction.atomic

@@ -188,7 +188,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = services.invitation_for_token(token)
+    invitation = selectors.invitation_for_token(token)
     if invitation is None:
         return render(request, "people/invitation_invalid.html", {"reason": "unknown"}, status=404)
     if not invitation.is_open:
