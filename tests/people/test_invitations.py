@@ -256,3 +256,18 @@ def test_an_invitation_link_of_one_organisation_means_nothing_at_another(
     invite(admin, django_capture_on_commit_callbacks)
     [link] = accept_links()
     assert client_for(beta).get(path_of(link)).status_code == 404
+
+
+def test_a_withdrawn_invitation_is_not_emailed_if_the_task_runs_late(alpha, alpha_people, monkeypatch):
+    from people import tasks
+    from people.services import invitation_revoke
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.invitation_send, "delay", queued.append)
+    with tenant_context(alpha):
+        invitation = invitation_create(email="late@example.org", full_name="", roles=["leader"], invited_by=None)
+        invitation_revoke(invitation=invitation)
+        # on_commit does not fire inside the test transaction; run what the worker would run.
+        assert tasks.invitation_send(invitation.pk) is False
+        assert tasks.invitation_send(invitation.pk + 999) is False
+    assert mail.outbox == []
