@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
 from django_tenants.models import DomainMixin, TenantMixin
 
 
@@ -34,6 +34,31 @@ class Organisation(TenantMixin):
 
     def __str__(self) -> str:
         return self.name or self.schema_name
+
+    def create_schema(self, check_if_exists: bool = False, sync_schema: bool = True, verbosity: int = 1) -> bool:
+        """Copy the template with Heartwood's one-batch copier (tenants.cloning) when it can; else stock.
+
+        django-tenants' own clone slows with every schema in the database (14–28 s at 500 organisations).
+        """
+        from django.conf import settings
+        from django.db import connection
+        from django_tenants.utils import schema_exists
+
+        from .cloning import UnsupportedSchema, schema_clone
+
+        base = settings.TENANT_BASE_SCHEMA
+        fast = (
+            sync_schema and getattr(settings, "TENANT_FAST_CLONE", True) and settings.TENANT_CREATION_FAKES_MIGRATIONS
+            and base and self.schema_name != base and connection.schema_name == settings.PUBLIC_SCHEMA_NAME
+        )
+        if fast and not (check_if_exists and schema_exists(self.schema_name)) and schema_exists(base):
+            try:
+                with transaction.atomic():
+                    schema_clone(source=base, target=self.schema_name)
+                return True
+            except UnsupportedSchema:
+                pass  # django-tenants' clone handles everything, slowly
+        return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
 
     @property
     def is_active(self) -> bool:
