@@ -152,16 +152,25 @@ def entry_autosave(
     *, author: User, entry: JournalEntry | None, title: str, template: str, fields: dict[str, Any],
     behaviours: list[str] | None = None, lesson: Lesson | None = None, prompt: Prompt | None = None,
 ) -> JournalEntry:
-    """Create or update a draft while its author types. Published entries are saved by the form only."""
+    """Save while the author types: creates a draft, or updates a draft or an entry nobody else can read.
+
+    A shared entry is saved by its form only, so a mentor never reads a half-written change.
+    """
     if entry is None:
         return entry_create(
             author=author, title=title, template=template, fields=fields, behaviours=behaviours, lesson=lesson,
             prompt=prompt, is_draft=True,
         )
-    if not entry.is_draft:
-        raise ValidationError("Only drafts save themselves.")
+    if not autosave_allowed(entry):
+        raise ValidationError("A shared entry is saved when you press Save.")
+    if not entry.is_draft and not title.strip():
+        title = entry.title  # a saved entry keeps its title while the box is briefly empty
     return entry_update(entry=entry, author=author, title=title, template=template, fields=fields,
                         behaviours=behaviours)
+
+
+def autosave_allowed(entry: JournalEntry) -> bool:
+    return entry.is_draft or not entry.shares.exists()
 
 
 @transaction.atomic

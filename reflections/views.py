@@ -167,7 +167,11 @@ def entry_autosave(request: HttpRequest) -> HttpResponse:
     form = AutosaveForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"saved": False}, status=400)
-    draft = _draft_from(request)
+    draft = None
+    if _int(request.POST.get("draft_id")):
+        draft = selectors.own_entries(request.user).filter(pk=_int(request.POST.get("draft_id"))).first()
+        if draft is None or not services.autosave_allowed(draft):
+            raise Http404
     lesson, prompt = _lesson_and_prompt(request, request.POST)
     data = form.cleaned_data
     entry = services.entry_autosave(
@@ -175,7 +179,8 @@ def entry_autosave(request: HttpRequest) -> HttpResponse:
         fields=form.text_fields(), behaviours=data["behaviours"], lesson=lesson, prompt=prompt,
     )
     return JsonResponse({
-        "saved": True, "id": entry.pk, "saved_at": timezone.localtime(entry.updated_at).strftime("%H:%M:%S"),
+        "saved": True, "id": entry.pk, "draft": entry.is_draft,
+        "saved_at": timezone.localtime(entry.updated_at).strftime("%H:%M:%S"),
         "edit_url": reverse("reflections:entry_edit", args=[entry.pk]),
     })
 
@@ -200,8 +205,8 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial.update(title=entry.title, template=entry.template, behaviours=entry.behaviours)
         form = EntryForm(initial=initial)
     return render(request, "reflections/entry_form.html", _entry_context(
-        form, lesson=entry.lesson, prompt=entry.prompt, draft_id=entry.pk if entry.is_draft else None,
-        autosave=entry.is_draft, entry=entry,
+        form, lesson=entry.lesson, prompt=entry.prompt, draft_id=entry.pk, autosave=services.autosave_allowed(entry),
+        entry=entry,
     ))
 
 

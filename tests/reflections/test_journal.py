@@ -87,16 +87,30 @@ def test_autosave_creates_then_updates_one_draft_and_saving_publishes_it(alpha, 
     assert entry.pk == draft_id and not entry.is_draft and entry.title == "Finished"
 
 
-def test_autosave_refuses_someone_elses_draft_and_published_entries(alpha, leader):
+def test_autosave_refuses_someone_elses_draft_and_shared_entries(alpha, leader, mentor):
     other = make_person(alpha, ["leader"])
     with tenant_context(alpha):
         theirs = services.entry_autosave(author=other, entry=None, title="", template="free", fields={"body": "x"})
-        mine = services.entry_create(author=leader, title="Done", template="free", fields={"body": "y"})
+        shared = services.entry_create(author=leader, title="Done", template="free", fields={"body": "y"})
+        services.entry_share(entry=shared, author=leader, mentor=mentor)
     client = client_for(alpha, leader)
-    for pk in (theirs.pk, mine.pk):
+    for pk in (theirs.pk, shared.pk):
         response = client.post("/journal/autosave/", {"draft_id": pk, "template": "free", "body": "overwrite"})
         assert response.status_code == 404
     assert entries(alpha, pk=theirs.pk)[0].body == "x"
+    assert entries(alpha, pk=shared.pk)[0].body == "y"  # a mentor never reads a half-written change
+    assert "saved when you press Save" in client.get(f"/journal/{shared.pk}/edit/").content.decode()
+
+
+def test_autosave_keeps_a_private_saved_entry_and_its_title(alpha, leader):
+    with tenant_context(alpha):
+        mine = services.entry_create(author=leader, title="Done", template="free", fields={"body": "y"})
+    client = client_for(alpha, leader)
+    response = client.post("/journal/autosave/", {"draft_id": mine.pk, "title": "", "template": "free",
+                                                  "body": "y, and more"})
+    assert response.status_code == 200 and response.json() == {**response.json(), "id": mine.pk, "draft": False}
+    [entry] = entries(alpha)
+    assert (entry.title, entry.body, entry.is_draft) == ("Done", "y, and more", False)
 
 
 def test_new_entry_from_a_lesson_and_from_a_prompt(alpha, leader):

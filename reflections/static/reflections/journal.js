@@ -44,7 +44,7 @@
             window.history.replaceState(null, "", answer.edit_url);
           }
         }
-        if (status) status.textContent = "Draft saved at " + answer.saved_at + ".";
+        if (status) status.textContent = (answer.draft ? "Draft saved at " : "Saved at ") + answer.saved_at + ".";
       })
       .catch(function () {
         dirty = true;
