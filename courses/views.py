@@ -112,7 +112,8 @@ def self_check(request: HttpRequest, module_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.self_check_record(user=request.user, module=module, answers=form.answers())
         return redirect("courses:self_check_result", module_slug=module.slug)
-    return render(request, "courses/self_check.html", {"module": module, "form": form})
+    previous = selectors.self_check_latest(user=request.user, module=module)
+    return render(request, "courses/self_check.html", {"module": module, "form": form, "previous": previous})
 
 
 @login_required

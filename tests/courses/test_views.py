@@ -313,3 +313,11 @@ def test_a_self_check_needs_one_rating_per_statement(loaded, alpha):
     assert response.status_code == 200
     with tenant_context(alpha):
         assert not SelfCheckResponse.objects.exists()
+
+
+def test_the_self_check_page_links_to_the_learners_last_result(loaded, alpha):
+    leader, other = make_person(alpha, ["leader"]), make_person(alpha, ["leader"])
+    with tenant_context(alpha):
+        services.self_check_record(user=leader, module=Module.objects.get(slug="attending"), answers=[3, 3, 3])
+    assert "See that result" in client_for(alpha, leader).get("/learn/attending/self-check/").content.decode()
+    assert "See that result" not in client_for(alpha, other).get("/learn/attending/self-check/").content.decode()
