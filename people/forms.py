@@ -52,6 +52,13 @@ class CsvUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        # Refuse a huge upload before reading it into memory.
+        if upload.size > services.CSV_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 1 MB. Please split it into smaller files.")
+        return upload
+
 
 class RolesForm(forms.Form):
     roles = RolesField(label="Roles")

@@ -271,3 +271,10 @@ def test_a_withdrawn_invitation_is_not_emailed_if_the_task_runs_late(alpha, alph
         assert tasks.invitation_send(invitation.pk) is False
         assert tasks.invitation_send(invitation.pk + 999) is False
     assert mail.outbox == []
+
+
+def test_a_file_over_one_megabyte_is_refused_before_reading(alpha, alpha_people, django_capture_on_commit_callbacks):
+    admin = client_for(alpha, alpha_people.admin)
+    big = "name,email,roles\n" + "x" * (1024 * 1024)
+    response = upload(admin, big, django_capture_on_commit_callbacks)
+    assert "larger than 1 MB" in response.content.decode()
