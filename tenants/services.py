@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import secrets
 import zipfile
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from people.services import user_create
 
 from .models import Domain, Organisation
 from .urls_helpers import organisation_url
+
+logger = logging.getLogger(__name__)
 
 
 def new_schema_name() -> str:
@@ -134,9 +137,14 @@ def spare_pool_refill(*, size: int | None = None) -> int:
 
 
 def spare_pool_refill_soon() -> None:
+    """Queue a refill. Runs after the sign-up has committed, so a broker hiccup must not turn it into an error:
+    beat's periodic refill catches up."""
     from .tasks import spare_pool_refill_task
 
-    spare_pool_refill_task.delay()
+    try:
+        spare_pool_refill_task.delay()
+    except Exception:
+        logger.exception("Could not queue a spare pool refill; beat will refill it")
 
 
 @transaction.atomic
@@ -292,8 +300,10 @@ def organisation_reactivate(*, organisation: Organisation) -> Organisation:
     return organisation
 
 
-# Made by migrations, or secrets that mean nothing outside this installation: not the organisation's data.
-EXPORT_SKIP = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+# Made by migrations, or secrets that must not travel (sessions, two-step sign-in keys): not exported.
+EXPORT_SKIP = {"contenttypes.contenttype", "auth.permission", "sessions.session", "mfa.authenticator"}
+# Fields left out of an export: password hashes stay behind too.
+EXPORT_SECRET_FIELDS = {"password"}
 
 
 def organisation_export(*, organisation: Organisation, into: IO[bytes]) -> dict[str, int]:
@@ -315,9 +325,13 @@ def organisation_export(*, organisation: Organisation, into: IO[bytes]) -> dict[
                     continue
                 rows = model._base_manager.order_by("pk")
                 counts[label] = rows.count()
+                fields = [
+                    f.name for f in [*model._meta.local_fields, *model._meta.local_many_to_many]
+                    if not f.primary_key and f.name not in EXPORT_SECRET_FIELDS
+                ]
                 with archive.open(f"{label}.json", "w") as raw:
                     text = io.TextIOWrapper(raw, encoding="utf-8")
-                    serializer_class().serialize(rows.iterator(chunk_size=2000), stream=text, indent=1)
+                    serializer_class().serialize(rows.iterator(chunk_size=2000), stream=text, indent=1, fields=fields)
                     text.flush()
                     text.detach()
         manifest = {

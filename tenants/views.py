@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -64,6 +65,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None, base_domain=settings.BASE_DOMAIN)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if not ratelimit.consume(request, action="signup"):  # allauth's per-IP limit for sign-ups
+            form.add_error(None, "Too many sign-ups from your network just now. Please try again in a few minutes.")
+            return render(request, "tenants/signup.html", {"form": form, "base_domain": settings.BASE_DOMAIN},
+                          status=429)
         try:
             result = services.organisation_sign_up(
                 name=data["organisation_name"], subdomain=data["subdomain"], full_name=data["full_name"],

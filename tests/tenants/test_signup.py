@@ -97,6 +97,18 @@ def test_every_invalid_field_is_reported_at_once(client):
 
 
 @pytest.mark.django_db
+def test_sign_ups_are_rate_limited_per_network(client, monkeypatch):
+    from allauth.core import ratelimit
+
+    before = created_state()
+    monkeypatch.setattr(ratelimit, "consume", lambda request, action: action != "signup")
+    response = sign_up(client)
+    assert response.status_code == 429
+    assert b"Too many sign-ups" in response.content
+    assert created_state() == before
+
+
+@pytest.mark.django_db
 def test_the_form_offers_every_common_time_zone_with_london_first_choice(client):
     response = client.get("/signup/", HTTP_HOST=host())
     assert response.status_code == 200
