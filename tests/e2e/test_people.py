@@ -12,10 +12,14 @@ from tests.e2e.conftest import serious_violations
 from tests.people.conftest import accept_links, path_of
 
 
-def wait_for_mail(count: int) -> None:
+def wait_for_mail(count: int, to: str | None = None) -> list:
+    def matching() -> list:
+        return [message for message in mail.outbox if to is None or message.to == [to]]
+
     deadline = time.monotonic() + 15
-    while len(mail.outbox) < count and time.monotonic() < deadline:
+    while len(matching()) < count and time.monotonic() < deadline:
         time.sleep(0.05)
+    return matching()
 
 
 def test_invite_accept_and_pair(
@@ -153,3 +157,64 @@ def test_csv_report_and_member_page_look_right(page: Page, live_url, alpha, tmp_
     expect(page.get_by_text("Mo Mentor has been deactivated and signed out everywhere.")).to_be_visible()
     page.screenshot(path="/tmp/people-member.png", full_page=True)
     assert serious_violations(page) == []
+
+
+def test_a_new_organisation_signs_up_invites_a_mentor_who_accepts_and_is_paired(
+    page: Page, browser: Browser, browser_context_args: dict, live_url, live_server_port, celery_worker,  # noqa: ANN001
+    settings, monkeypatch, django_db_blocker,  # noqa: ANN001
+):
+    """The whole journey of the issue: sign up, invite, accept in a second browser, pair."""
+    from django.db import connection
+
+    from tenants import services as tenant_services
+    from tenants.models import Organisation
+
+    settings.SITE_PORT = str(live_server_port)  # links in emails carry the live server's port
+    monkeypatch.setattr(tenant_services, "spare_pool_refill_soon", lambda: None)
+    tenant_services.spare_pool_refill(size=1)
+    try:
+        page.goto(live_url(None, "/signup/"))
+        page.get_by_label("Organisation name").fill("Rowan House")
+        page.get_by_label("Web address").fill("rowan-house")
+        page.get_by_label("Your name").fill("Rae Okoro")
+        page.get_by_label("Your email address").fill("rae@rowan.example")
+        page.get_by_label("Choose a password").fill("kind-hearted-lantern-73")
+        page.get_by_label("I agree to Heartwood's terms of use").check()
+        page.get_by_role("button", name="Create our space").click()
+        expect(page).to_have_url(live_url("rowan-house", "/welcome/"))
+
+        page.goto(live_url("rowan-house", "/manage/invitations/"))
+        page.get_by_label("Name").fill("Sol Mentor")
+        page.get_by_label("Email address").fill("sol@rowan.example")
+        page.get_by_label("Leader – learns and keeps a journal").uncheck()
+        page.get_by_label("Mentor – supports leaders they are paired with").check()
+        page.get_by_role("button", name="Send invitation").click()
+        expect(page.get_by_text("Invitation sent to sol@rowan.example.")).to_be_visible()
+        [link] = accept_links(wait_for_mail(1, to="sol@rowan.example"))
+        assert link.startswith(live_url("rowan-house", "/invitations/"))
+
+        other = browser.new_context(**browser_context_args)
+        mentor_page = other.new_page()
+        mentor_page.goto(link)
+        mentor_page.get_by_label("Choose a password").fill("quiet-orchard-path-5")
+        mentor_page.get_by_label("Type the password again").fill("quiet-orchard-path-5")
+        mentor_page.get_by_role("button", name="Join Rowan House").click()
+        expect(mentor_page.get_by_role("heading", level=1)).to_have_text("Hello, Sol")
+
+        page.goto(live_url("rowan-house", "/manage/pairings/"))
+        page.get_by_label("Leader", exact=True).select_option(label="Rae Okoro (Admin, Leader)")
+        page.get_by_label("Mentor", exact=True).select_option(label="Sol Mentor (Mentor)")
+        page.get_by_role("button", name="Pair them").click()
+        expect(page.get_by_text("Sol Mentor now mentors Rae Okoro.")).to_be_visible()
+        assert serious_violations(page) == []
+
+        mentor_page.reload()
+        expect(mentor_page.locator(".people-list")).to_contain_text("Rae Okoro")
+        page.goto(live_url("rowan-house", "/"))
+        expect(page.locator(".people-list")).to_contain_text("Sol Mentor")
+        other.close()
+    finally:
+        with django_db_blocker.unblock():
+            connection.set_schema_to_public()
+            for spare in Organisation.objects.filter(kind=Organisation.Kind.SPARE):
+                spare.delete(force_drop=True)
