@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -330,6 +331,18 @@ def member_set_roles(*, member: User, roles: list[str], by: User) -> User:
                 "You are the only admin, so you cannot remove your own admin role. Make someone else an admin first."
             )
         raise PeopleError(f"{member} is the only admin. Make someone else an admin first.")
+    # Someone who stops being a mentor (or a leader) stops being paired as one from today: a mentor's access
+    # to shared entries follows current pairings, so it must not outlive the role.
+    today = timezone.localdate()
+    open_pairings = MentorPairing.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+    lost = Q(pk__in=[])
+    if member.is_mentor and Role.MENTOR not in roles:
+        lost |= Q(mentor=member)
+    if member.is_leader and Role.LEADER not in roles:
+        lost |= Q(leader=member)
+    for pairing in open_pairings.filter(lost):
+        pairing.ends_on = max(today, pairing.starts_on)
+        pairing.save(update_fields=["ends_on"])
     member.roles = roles
     member.save(update_fields=["roles"])
     return member

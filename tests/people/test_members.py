@@ -146,3 +146,20 @@ def test_force_logged_in_session_without_tracking_also_ends(alpha, alpha_people)
     client_for(alpha, alpha_people.admin).post(f"/manage/people/{alpha_people.mentor.pk}/deactivate/")
     with tenant_context(alpha):
         assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_removing_the_mentor_role_ends_that_persons_mentor_pairings(alpha, alpha_people):
+    from people.selectors import current_mentees_of, current_mentors_of
+    from people.services import pairing_create
+
+    second_mentor = make_person(alpha, ["mentor"], name="Nia Mentor")
+    with tenant_context(alpha):
+        pairing_create(leader=alpha_people.leader, mentor=alpha_people.mentor)
+        pairing_create(leader=alpha_people.leader, mentor=second_mentor)
+    admin = client_for(alpha, alpha_people.admin)
+    # Adding a role leaves pairings alone.
+    admin.post(f"/manage/people/{second_mentor.pk}/", {"roles-roles": ["mentor", "leader"]})
+    admin.post(f"/manage/people/{alpha_people.mentor.pk}/", {"roles-roles": ["leader"]})
+    with tenant_context(alpha):
+        assert list(current_mentees_of(alpha_people.mentor)) == []
+        assert list(current_mentors_of(alpha_people.leader)) == [second_mentor]
