@@ -146,7 +146,7 @@ def test_curriculum_sync_command_updates_every_schema_with_a_progress_bar(db, al
     assert "Done: 0 created, 0 updated" in out.getvalue()
 
 
-def test_migrating_the_template_brings_its_curriculum_up_to_date_and_no_other_schema(db, alpha):
+def test_migrating_updates_the_template_and_fills_only_empty_organisations(db, alpha, beta, tmp_path):
     from django_tenants.signals import schema_migrated
 
     if not read_programme(DEFAULT_PROGRAMME_DIR).modules:
@@ -154,10 +154,16 @@ def test_migrating_the_template_brings_its_curriculum_up_to_date_and_no_other_sc
     with schema_context(settings.TENANT_BASE_SCHEMA):
         Programme.objects.all().delete()
     with tenant_context(alpha):
+        Programme.objects.all().delete()  # as if created before the curriculum existed
+    with tenant_context(beta):
         Programme.objects.all().delete()
-    schema_migrated.send(sender=None, schema_name=alpha.schema_name)
-    schema_migrated.send(sender=None, schema_name=settings.TENANT_BASE_SCHEMA)
+        curriculum_sync(write_tree(tmp_path))  # beta already has a (different) shipped programme
+    for schema_name in ("public", settings.TENANT_BASE_SCHEMA, alpha.schema_name, beta.schema_name):
+        schema_migrated.send(sender=None, schema_name=schema_name)
     with schema_context(settings.TENANT_BASE_SCHEMA):
-        assert Module.objects.filter(source=Source.SHIPPED).exists()
+        template_slugs = set(Module.objects.values_list("slug", flat=True))
+    assert template_slugs
     with tenant_context(alpha):
-        assert not Module.objects.exists()  # organisations are updated by curriculum_sync, on purpose
+        assert set(Module.objects.values_list("slug", flat=True)) == template_slugs
+    with tenant_context(beta):  # not empty: left to curriculum_sync
+        assert set(Module.objects.values_list("slug", flat=True)) == {"welcome", "attending"}
