@@ -212,7 +212,7 @@ def unread_notification_count(user: User) -> int:
 
 
 def prompts_active() -> QuerySet[Prompt]:
-    return Prompt.objects.filter(is_active=True).order_by("theme", "id")
+    return Prompt.objects.filter(is_active=True).order_by("id")  # the order of the shipped file
 
 
 def prefetch_share_mentors() -> Prefetch:

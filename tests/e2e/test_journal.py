@@ -102,3 +102,43 @@ def test_write_share_talk_unshare_on_a_phone(page: Page, browser: Browser, live_
         assert "A hard night handover" not in mentor_page.content()
     finally:
         mentor_context.close()
+
+
+def test_journal_pages_fit_a_phone_and_are_accessible(page: Page, live_url, alpha):
+    from django_tenants.utils import tenant_context
+
+    from reflections import services
+
+    leader = make_person(alpha, ["leader", "mentor"], name="Jo Rivers", email="jo@example.org")
+    mentor = make_person(alpha, ["mentor"], name="Sam Okafor", email="sam@example.org")
+    pair(alpha, leader, mentor)
+    with tenant_context(alpha):
+        services.prompts_load()
+        for n, template in enumerate(["free", "gibbs", "what-so-what-now-what"] * 3):
+            entry = services.entry_create(
+                author=leader, title=f"Reflection number {n} about a long and winding handover", template=template,
+                fields={"body": "Some *thoughts*.", "what": "A thing", "gibbs_description": "It happened."},
+                behaviours=["attending", "helping"] if n % 2 else ["empathising"],
+            )
+            if n % 3 == 0:
+                services.entry_share(entry=entry, author=leader, mentor=mentor)
+                services.comment_create(entry=entry, author=mentor, body="Thank you for sharing this.")
+
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_url("alpha", "/accounts/login/?next=/journal/"), leader.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your journal")
+    page.get_by_text("Search and filter").click()
+    check(page, "10-list-with-search")
+    page.get_by_label("Search your journal").fill("handover")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_text("9 entries match your search.")).to_be_visible()
+    assert "handover" not in page.url
+    for name, path in [("11-prompts", "/journal/prompts/"), ("12-account", "/journal/account/"),
+                       ("13-notifications", "/notifications/"), ("14-mentoring-empty", "/mentoring/"),
+                       ("15-delete-account", "/journal/account/delete/")]:
+        page.goto(live_url("alpha", path))
+        check(page, name)
+    page.goto(live_url("alpha", "/journal/prompts/"))
+    page.get_by_role("link", name="Write about this").first.click()
+    expect(page.locator(".prompt-quote")).to_be_visible()
+    check(page, "16-new-from-prompt")
