@@ -432,6 +432,13 @@ def _text(value: Any, limit: int | None = None) -> str:
     return text[:limit] if limit else text
 
 
+def _parse_time(value: Any) -> datetime | None:
+    try:
+        return parse_datetime(_text(value, 40)) if value else None
+    except ValueError:
+        return None
+
+
 @transaction.atomic
 def journal_import(*, user: User, data: dict[str, Any]) -> int:
     """Add the entries of an export to `user`'s journal, as private entries; returns how many.
@@ -463,8 +470,10 @@ def journal_import(*, user: User, data: dict[str, Any]) -> int:
             prompt=Prompt.objects.filter(slug=prompt_slug).first() if prompt_slug else None,
             **fields,
         )
-        created = parse_datetime(_text(item.get("created_at"), 40)) if item.get("created_at") else None
-        updated = parse_datetime(_text(item.get("updated_at"), 40)) if item.get("updated_at") else None
+        created = _parse_time(item.get("created_at"))
+        updated = _parse_time(item.get("updated_at"))
+        if created and JournalEntry.objects.filter(author=user, created_at=created, title=entry.title).exists():
+            continue  # already brought in by an earlier import of the same file
         entry.created_at = created or timezone.now()
         entry.updated_at = updated or entry.created_at
         entry.save()

@@ -77,6 +77,12 @@ def test_import_an_export_into_an_account_at_another_organisation(alpha, beta, w
         assert night.gibbs_action_plan == "Ask for help sooner." and night.behaviours == ["empathising"]
         assert not EntryShare.objects.exists()  # the mentors belong to the other organisation
         assert night.earlier_conversation[0]["body"] == "What would sooner look like?"
+    # Importing the same file again adds nothing twice.
+    at_beta.post("/journal/account/import/", {
+        "file": SimpleUploadedFile("heartwood-journal.zip", export, content_type="application/zip"),
+    })
+    with tenant_context(beta):
+        assert JournalEntry.objects.filter(author=newcomer).count() == 2
     at_beta.post("/journal/", {"q": "help sooner"})
     assert "Night shift" in at_beta.get("/journal/").content.decode()  # imported entries are searchable
     page = at_beta.get(f"/journal/{night.pk}/").content.decode()
