@@ -91,3 +91,25 @@ def test_self_check_bands_follow_the_content_format():
     assert band(2, 3) == "middle"  # 2.5
     assert band(4, 4, 4, 4, 3) == "high"  # 3.8
     assert band(4, 4, 3, 4, 3) == "middle"  # 3.6
+
+
+def test_constraints_hold_in_the_database(loaded, alpha):
+    import pytest
+    from django.db import IntegrityError, transaction
+
+    from courses.models import SelfCheckResponse
+
+    leader = make_person(alpha, ["leader"])
+    with tenant_context(alpha):
+        module = Module.objects.get(slug="attending")
+        lesson = module.lessons.first()
+        for answers in ({"a": 1}, [], 3):
+            with pytest.raises(IntegrityError), transaction.atomic():
+                SelfCheckResponse.objects.create(user=leader, module=module, answers=answers)
+        LessonProgress.objects.create(user=leader, lesson=lesson, module=module)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            LessonProgress.objects.create(user=leader, lesson=lesson, module=module)
+        services.lesson_complete(user=leader, lesson=lesson)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ModuleCompletion.objects.create(user=leader, module=module, completed_at=lesson.created_at, cpd_minutes=1)
+            ModuleCompletion.objects.create(user=leader, module=module, completed_at=lesson.created_at, cpd_minutes=1)
