@@ -66,7 +66,7 @@ class BehaviourProgress:
 
     @property
     def ring_dash(self) -> str:
-        """stroke-dasharray for a ring of circumference 100 (r = 15.915)."""
+        """stroke-dasharray for a ring drawn with pathLength="100": the filled part, then the gap."""
         filled = round(self.fraction * 100, 1)
         return f"{filled} {round(100 - filled, 1)}"
 
@@ -82,24 +82,34 @@ class LearningOverview:
     sections: list[tuple[Programme, list[ModuleProgress]]] = field(default_factory=list)
 
 
-def _modules_with_progress(user: User) -> list[ModuleProgress]:
+def _modules_with_progress(
+    user: User, completions: dict[int, tuple[datetime, int]] | None = None
+) -> list[ModuleProgress]:
     # A correlated count of this learner's rows only: a join would aggregate every learner's progress.
     done = (
         LessonProgress.objects.filter(module=OuterRef("pk"), user=user, completed_at__isnull=False)
         .order_by().values("module").annotate(n=Count("*")).values("n")
     )
     modules = visible_modules().annotate(done_count=Coalesce(Subquery(done), 0)).select_related("programme")
-    completions = dict(ModuleCompletion.objects.filter(user=user).values_list("module_id", "completed_at"))
+    if completions is None:
+        completions = _completions(user)
     return [
         ModuleProgress(module=m, total=m.lesson_count, done=min(m.done_count, m.lesson_count),
-                       completed_at=completions.get(m.pk))
+                       completed_at=completions[m.pk][0] if m.pk in completions else None)
         for m in modules
     ]
 
 
+def _completions(user: User) -> dict[int, tuple[datetime, int]]:
+    """module id -> (completed at, CPD minutes), hidden modules included."""
+    rows = ModuleCompletion.objects.filter(user=user).values_list("module_id", "completed_at", "cpd_minutes")
+    return {module_id: (completed_at, minutes) for module_id, completed_at, minutes in rows}
+
+
 def learning_overview(user: User) -> LearningOverview:
     """The learner's home: programme, modules with progress, growth per behaviour, where to pick up. 4 queries."""
-    modules = _modules_with_progress(user)
+    completions = _completions(user)
+    modules = _modules_with_progress(user, completions)
     behaviours = {
         value: BehaviourProgress(value=value, label=str(label), radius=42 - 9 * index)
         for index, (value, label) in enumerate(Behaviour.choices)
@@ -117,9 +127,7 @@ def learning_overview(user: User) -> LearningOverview:
         programmes=programmes, modules=modules, behaviours=list(behaviours.values()),
         continue_lesson=continue_lesson_for(user, modules),
         lessons_done=sum(item.done for item in modules),
-        cpd_minutes=ModuleCompletion.objects.filter(user=user).aggregate(total=Coalesce(Sum("cpd_minutes"), 0))[
-            "total"
-        ],
+        cpd_minutes=sum(minutes for _, minutes in completions.values()),
         sections=[(programme, by_programme[programme.pk]) for programme in programmes],
     )
 
