@@ -38,7 +38,7 @@ class Organisation(TenantMixin):
     def create_schema(self, check_if_exists: bool = False, sync_schema: bool = True, verbosity: int = 1) -> bool:
         """Copy the template with Heartwood's one-batch copier (tenants.cloning) when it can; else stock.
 
-        django-tenants' own clone slows with every schema in the database (14–28 s at 500 organisations).
+        django-tenants' own clone slows as schemas accumulate (2.4 s, at worst 28 s, at 500 organisations).
         """
         from django.conf import settings
         from django.db import connection
