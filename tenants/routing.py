@@ -30,6 +30,9 @@ def organisation_for_host(hostname: str) -> Organisation | None:
         return cached[1]
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
     organisation = domain.tenant if domain else None
+    # An unknown host is remembered only briefly: it may be signed up a moment later (in another process, whose
+    # save this process never hears about), and its new admin is redirected there at once.
+    ttl = settings.TENANT_HOST_CACHE_SECONDS if organisation is not None else min(1, settings.TENANT_HOST_CACHE_SECONDS)
     with _lock:
-        _hosts[hostname] = (now + settings.TENANT_HOST_CACHE_SECONDS, organisation)
+        _hosts[hostname] = (now + ttl, organisation)
     return organisation

@@ -392,3 +392,20 @@ def test_an_operator_can_decline_a_pending_sign_up(client, settings, operator, d
     assert not Organisation.objects.filter(pk=org.pk).exists()
     assert not schema_exists(org.schema_name)
     assert Client(HTTP_HOST=host("rowan-house")).get("/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_host_looked_up_before_sign_up_answers_soon_after_in_every_process(alpha, monkeypatch, settings):
+    import time
+
+    from tenants import routing
+
+    settings.TENANT_HOST_CACHE_SECONDS = 30
+    assert routing.organisation_for_host("soon.localhost") is None
+    # Another process signs it up: this one hears no signal, so the row appears behind its back.
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO tenants_domain (domain, tenant_id, is_primary) VALUES (%s, %s, false)",
+                       ["soon.localhost", alpha.pk])
+    real = time.monotonic
+    monkeypatch.setattr(routing.time, "monotonic", lambda: real() + 1.5)
+    assert routing.organisation_for_host("soon.localhost") == alpha
