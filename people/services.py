@@ -68,6 +68,14 @@ def _clean_roles(roles: list[str]) -> list[str]:
     return sorted(set(roles))
 
 
+def _email_taken(email: str) -> bool:
+    """Someone here already signs in with this address (as their login, or as a verified extra address)."""
+    return (
+        User.objects.filter(email=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email, verified=True).exists()
+    )
+
+
 def _queue_invitation_email(invitation_id: int) -> None:
     from .tasks import invitation_send
 
@@ -79,7 +87,7 @@ def invitation_create(*, email: str, full_name: str, roles: list[str], invited_b
     """Invite one person; the email goes out from a Celery task once this transaction commits."""
     email = _normalise_email(email)
     roles = _clean_roles(roles)
-    if User.objects.filter(email=email).exists():
+    if _email_taken(email):
         raise PeopleError(f"{email} is already a member of your organisation.")
     # An invitation that has expired unanswered makes way for a new one.
     Invitation.objects.filter(
@@ -105,7 +113,7 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:
         raise PeopleError("This invitation has been answered or withdrawn, so it cannot be sent again.")
-    if User.objects.filter(email=invitation.email).exists():
+    if _email_taken(invitation.email):
         raise PeopleError(f"{invitation.email} is already a member of your organisation.")
     invitation.expires = timezone.now() + timedelta(days=INVITATION_DAYS)
     invitation.save(update_fields=["expires"])
@@ -162,7 +170,7 @@ def invitation_accept(*, invitation: Invitation, full_name: str, password: str) 
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise PeopleError("This invitation can no longer be used.")
-    if User.objects.filter(email=invitation.email).exists():
+    if _email_taken(invitation.email):
         raise PeopleError("There is already an account for this email address. Please sign in instead.")
     user = user_create(
         email=invitation.email, full_name=full_name.strip(), roles=invitation.roles, password=password,
@@ -253,7 +261,9 @@ def invitations_import_csv(*, data: bytes, invited_by: User | None) -> CsvReport
     rows = _read_csv(data)
     report = CsvReport()
     now = timezone.now()
-    members = set(User.objects.values_list("email", flat=True))
+    members = set(User.objects.values_list("email", flat=True)) | {
+        email.lower() for email in EmailAddress.objects.filter(verified=True).values_list("email", flat=True)
+    }
     waiting = set(
         Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires__gt=now)
         .values_list("email", flat=True)

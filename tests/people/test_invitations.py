@@ -278,3 +278,15 @@ def test_a_file_over_one_megabyte_is_refused_before_reading(alpha, alpha_people,
     big = "name,email,roles\n" + "x" * (1024 * 1024)
     response = upload(admin, big, django_capture_on_commit_callbacks)
     assert "larger than 1 MB" in response.content.decode()
+
+
+def test_an_extra_verified_address_of_a_member_counts_as_a_member(
+    alpha, alpha_people, send_now, django_capture_on_commit_callbacks
+):
+    with tenant_context(alpha):
+        EmailAddress.objects.create(user=alpha_people.leader, email="lee.home@example.org", verified=True)
+    admin = client_for(alpha, alpha_people.admin)
+    response = invite(admin, django_capture_on_commit_callbacks, email="lee.home@example.org")
+    assert "already a member" in response.content.decode()
+    report = upload(admin, "name,email,roles\nLee,Lee.Home@example.org,leader\n", django_capture_on_commit_callbacks)
+    assert [row.reason for row in report.context["report"].skipped] == ["already a member"]
