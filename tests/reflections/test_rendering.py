@@ -50,24 +50,27 @@ def test_rendered_entries_never_carry_scripts_handlers_or_dangerous_urls(text):
     assert "<script" not in html.lower()  # as text it is escaped (&lt;script)
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("payload", XSS + [
     "<details open ontoggle=alert(1)>x</details>", "[x](vbscript:msgbox(1))", "<a href=javascript&colon;alert(1)>x</a>",
 ])
-def test_known_payloads_in_an_entry_page_are_neutralised(payload, alpha):
+def test_known_payloads_in_an_entry_and_a_reply_are_neutralised(payload, alpha):
     from django_tenants.utils import tenant_context
 
     from reflections import services
     from tests.conftest import client_for, make_person
+    from tests.reflections.conftest import pair
 
-    person = make_person(alpha, ["leader"])
+    person, mentor = make_person(alpha, ["leader"]), make_person(alpha, ["mentor"])
+    pair(alpha, person, mentor)
     with tenant_context(alpha):
         entry = services.entry_create(author=person, title="XSS", template="free", fields={"body": payload})
+        services.entry_share(entry=entry, author=person, mentor=mentor)
+        services.comment_create(entry=entry, author=mentor, body=payload)
     page = client_for(alpha, person).get(f"/journal/{entry.pk}/").content.decode()
     body = page.split('<div class="entry-body">', 1)[1].split("</article>", 1)[0]
-    assert_safe(body)
-    assert "<script" not in body.lower()
+    comment = page.split('<div class="comment-body">', 1)[1].split("</article>", 1)[0]
+    for html in (body, comment):
+        assert_safe(html)
+        assert "<script" not in html.lower()
 
-
-test_known_payloads_in_an_entry_page_are_neutralised = pytest.mark.django_db(
-    test_known_payloads_in_an_entry_page_are_neutralised
-)
