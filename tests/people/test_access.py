@@ -93,7 +93,8 @@ def test_beta_admin_session_at_alpha_sees_nothing_of_alpha(alpha, beta, alpha_pe
     alpha_secrets = [
         "Secret Invitee", "secret-invitee@example.org", alpha_people.leader.email, "Lee Leader", "Mo Mentor",
     ]
-    for url in GET_URLS:
+    # The learning report (courses) lives under /manage/ too.
+    for url in [*GET_URLS, "/manage/learning/"]:
         response = at_alpha.get(url.format(**alpha_data))
         assert response.status_code in (302, 404), url
         body = response.content.decode()
