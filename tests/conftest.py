@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import Client
 from django_tenants.utils import schema_context, tenant_context
 
@@ -132,12 +132,33 @@ def alpha_people(db, alpha: Organisation) -> People:  # noqa: ANN001
 # --- Committed data: a real Celery worker or a browser cannot see a test's open transaction.
 
 
+def _restore_shipped_content(cursor, schema: str, tables: list[str]) -> None:  # noqa: ANN001
+    """Put back what a new organisation starts with (the curriculum, the prompts): a copy of the template's
+    rows, as cloning made them, with sequences moved past the copied ids."""
+    template = settings.TENANT_BASE_SCHEMA
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    for name in tables:
+        cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{template}"."{name}")')
+        if not cursor.fetchone()[0]:
+            continue
+        cursor.execute(f'INSERT INTO "{schema}"."{name}" SELECT * FROM "{template}"."{name}"')
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, 'id') FROM information_schema.columns"
+            " WHERE table_schema = %s AND table_name = %s AND column_name = 'id'",
+            [f'"{schema}"."{name}"', schema, name],
+        )
+        sequence = (cursor.fetchone() or [None])[0]
+        if sequence:
+            cursor.execute(f'SELECT setval(%s, COALESCE((SELECT max(id) FROM "{schema}"."{name}"), 0) + 1, false)',
+                           [sequence])
+
+
 def _truncate_tenant_data() -> None:
     connection.set_schema_to_public()
     fixed = {host(sub) for sub in TEST_ORGS} | {host()}
     for org in Organisation.objects.filter(kind=Organisation.Kind.ORGANISATION).exclude(domains__domain__in=fixed):
         org.delete(force_drop=True)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         for org in Organisation.objects.filter(domains__domain__in=[host(sub) for sub in TEST_ORGS]):
             cursor.execute(
                 "SELECT tablename FROM pg_tables WHERE schemaname = %s", [org.schema_name]
@@ -146,6 +167,7 @@ def _truncate_tenant_data() -> None:
             if tables:
                 quoted = ", ".join(f'"{org.schema_name}"."{name}"' for name in tables)
                 cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+                _restore_shipped_content(cursor, org.schema_name, tables)
         # Platform operators made by tests.
         cursor.execute("TRUNCATE public.people_user, public.django_session RESTART IDENTITY CASCADE")
     forget_hosts()
