@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from courses.models import Lesson
+from courses.models import Behaviour, Lesson
 from people.selectors import current_mentors_of
 
 from . import selectors, services
@@ -109,7 +109,7 @@ def journal(request: HttpRequest) -> HttpResponse:
 
 def _lesson_and_prompt(request: HttpRequest, data: Any) -> tuple[Lesson | None, Prompt | None]:
     lesson_id, prompt_id = _int(data.get("lesson")), _int(data.get("prompt"))
-    lesson = Lesson.objects.filter(pk=lesson_id).first() if lesson_id else None
+    lesson = Lesson.objects.select_related("module").filter(pk=lesson_id).first() if lesson_id else None
     prompt = selectors.prompts_active().filter(pk=prompt_id).first() if prompt_id else None
     return lesson, prompt
 
@@ -153,7 +153,12 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         draft_id = draft.pk if draft else None
     else:
         template = request.GET.get("template")
-        form = EntryForm(initial={"template": template if template in EntryTemplate.values else EntryTemplate.FREE})
+        # A prompt or lesson about one behaviour starts with that behaviour ticked (the writer can untick it).
+        behaviour = (prompt.theme if prompt else "") or (lesson.module.behaviour if lesson else "")
+        form = EntryForm(initial={
+            "template": template if template in EntryTemplate.values else EntryTemplate.FREE,
+            "behaviours": [behaviour] if behaviour in Behaviour.values else [],
+        })
         draft_id = None
     return render(request, "reflections/entry_form.html", _entry_context(
         form, lesson=lesson, prompt=prompt, draft_id=draft_id, autosave=True, entry=None,

@@ -14,13 +14,13 @@ from tests.conftest import make_person
 from tests.reflections.conftest import pair
 
 
-def _wait_for_mail(count: int) -> None:
+def _wait_for_mail_to(address: str) -> None:
     deadline = time.monotonic() + 15
-    while len(mail.outbox) < count and time.monotonic() < deadline:
+    while not any(m.to == [address] for m in mail.outbox) and time.monotonic() < deadline:
         time.sleep(0.05)
 
 
-def test_sharing_emails_the_mentor_through_a_real_worker(celery_worker, alpha, monkeypatch):
+def test_a_reply_emails_the_author_through_a_real_worker(celery_worker, alpha, monkeypatch):
     from reflections import tasks
 
     sent_args: list[tuple] = []
@@ -31,19 +31,20 @@ def test_sharing_emails_the_mentor_through_a_real_worker(celery_worker, alpha, m
         return original(args, kwargs, **options)
 
     monkeypatch.setattr(tasks.notification_email_send, "apply_async", spy)
-    leader = make_person(alpha, ["leader"], name="Lee Leader")
+    leader = make_person(alpha, ["leader"], name="Lee Leader", email="lee@example.org")
     mentor = make_person(alpha, ["mentor"], name="Mo Mentor", email="mo@example.org")
     pair(alpha, leader, mentor)
     mail.outbox.clear()
     with tenant_context(alpha):
         entry = services.entry_create(author=leader, title="TOPSECRET title", template="free",
                                       fields={"body": "TOPSECRET body"})
-        services.entry_share(entry=entry, author=leader, mentor=mentor)  # autocommit: queued at once
-        notification = Notification.objects.get(recipient=mentor)
-    _wait_for_mail(1)
+        services.entry_share(entry=entry, author=leader, mentor=mentor)
+        sent_args.clear()
+        services.comment_create(entry=entry, author=mentor, body="TOPSECRET reply")  # autocommit: queued at once
+        notification = Notification.objects.get(recipient=leader)
+    _wait_for_mail_to("lee@example.org")
     assert sent_args == [((notification.pk,), {})]  # the id, nothing else
-    [message] = mail.outbox
-    assert message.to == ["mo@example.org"]
-    assert "Lee Leader shared an entry with you" in message.subject
+    [message] = [m for m in mail.outbox if m.to == ["lee@example.org"]]
+    assert "Mo Mentor replied in a conversation" in message.subject
     assert "TOPSECRET" not in message.subject + message.body
     assert f"/notifications/{notification.pk}/" in message.body and "alpha.localhost" in message.body
