@@ -6,6 +6,8 @@ Every read of journal content goes through `reflections.selectors`; every write 
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -198,6 +200,10 @@ class Notification(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Emailed one by one to leaders; mentors get a digest instead (MentorDigest). The row is the record, so an
+    # email queued while Redis was down is sent by the relay once it is back.
+    email_due = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -205,3 +211,120 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"Notification {self.pk}"
+
+
+class PromptFrequency(models.TextChoices):
+    OFF = "off", "Off"
+    WEEKLY = "weekly", "Weekly"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+
+
+class PromptChannel(models.TextChoices):
+    EMAIL = "email", "By email"
+    APP = "app", "In Heartwood"
+    BOTH = "both", "Both"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class PromptDefaults(models.Model):
+    """The organisation's default rhythm for people who have not chosen their own (one row)."""
+
+    frequency = models.CharField(max_length=20, choices=PromptFrequency.choices, default=PromptFrequency.WEEKLY)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.THURSDAY)
+    local_time = models.TimeField(default=time(17, 0))
+    channel = models.CharField(max_length=10, choices=PromptChannel.choices, default=PromptChannel.BOTH)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "prompt defaults"
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()} on {self.get_weekday_display()} at {self.local_time:%H:%M}"
+
+
+class PromptSchedule(models.Model):
+    """A leader's own rhythm. Leaders without one follow PromptDefaults in the organisation's time zone."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prompt_schedule")
+    frequency = models.CharField(max_length=20, choices=PromptFrequency.choices, default=PromptFrequency.WEEKLY)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.THURSDAY)
+    local_time = models.TimeField(default=time(17, 0))
+    time_zone = models.CharField(max_length=64, blank=True, help_text="Empty: the organisation's time zone.")
+    channel = models.CharField(max_length=10, choices=PromptChannel.choices, default=PromptChannel.BOTH)
+    paused_until = models.DateField(null=True, blank=True)
+    # Fortnightly prompts fall in the weeks an even number of weeks from this date's week.
+    anchor = models.DateField(default=timezone.localdate)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weekday__gte=0, weekday__lte=6), name="schedule_weekday_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Prompt rhythm of user {self.user_id}"
+
+
+class PromptDelivery(models.Model):
+    """One prompt for one person in one slot. Unique per person and slot: retried tasks, redelivered messages
+    and racing dispatchers can never record (or send) a slot twice."""
+
+    class EmailStatus(models.TextChoices):
+        NONE = "none", "Not by email"
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Gave up"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prompt_deliveries")
+    slot = models.DateTimeField()
+    prompt = models.ForeignKey(Prompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    channel = models.CharField(max_length=10, choices=PromptChannel.choices)
+    email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-slot"]
+        constraints = [models.UniqueConstraint(fields=["user", "slot"], name="delivery_once_per_user_slot")]
+        indexes = [
+            models.Index(fields=["user", "-slot"]),
+            models.Index(
+                fields=["email_status"], condition=models.Q(email_status="pending"), name="delivery_email_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Prompt delivery {self.pk}"
+
+    @property
+    def shows_in_app(self) -> bool:
+        return self.channel in (PromptChannel.APP, PromptChannel.BOTH)
+
+
+class DigestFrequency(models.TextChoices):
+    OFF = "off", "Off"
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+
+
+class MentorDigest(models.Model):
+    """A mentor's choice of digest (instead of one email per event), and when it last went out."""
+
+    mentor = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_digest")
+    frequency = models.CharField(max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.DAILY)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Digest of mentor {self.mentor_id}"

@@ -39,8 +39,13 @@ from .models import (
     EntryShare,
     EntryTemplate,
     JournalEntry,
+    MentorDigest,
     Notification,
     Prompt,
+    PromptDefaults,
+    PromptDelivery,
+    PromptFrequency,
+    PromptSchedule,
 )
 
 logger = logging.getLogger(__name__)
@@ -283,11 +288,17 @@ def entry_acknowledge(*, entry: JournalEntry, mentor: User) -> Acknowledgement:
 
 
 def notification_create(*, recipient: User, actor: User, entry: JournalEntry, kind: str) -> Notification:
-    """An in-app notice, and an email (queued after commit, ids only) that links to it and says nothing more."""
-    notification = Notification.objects.create(recipient=recipient, actor=actor, entry=entry, kind=kind)
-    from .tasks import notification_email_send
+    """An in-app notice. The author also gets an email (ids only, no content) queued after commit; a mentor
+    hears about it in their digest instead of one email per event (reflections.digests). The row records the
+    email, so one that could not be queued (Redis down) is sent by the relay in reflections.prompt_tasks."""
+    email_due = recipient.pk == entry.author_id
+    notification = Notification.objects.create(
+        recipient=recipient, actor=actor, entry=entry, kind=kind, email_due=email_due
+    )
+    if email_due:
+        from .tasks import notification_email_send
 
-    transaction.on_commit(lambda: notification_email_send.delay(notification.pk))
+        transaction.on_commit(lambda: notification_email_send.delay(notification.pk))
     return notification
 
 
@@ -528,3 +539,52 @@ def account_delete(*, user: User) -> None:
         )
 
     transaction.on_commit(confirm)
+
+
+# --- Prompt rhythms, defaults and digests
+
+
+def rhythm_update(
+    *, user: User, frequency: str, weekday: int, local_time: Any, time_zone: str, channel: str,
+    paused_until: Any = None,
+) -> PromptSchedule:
+    """Save a person's own prompt rhythm. Changing it never sends anything at once: the next slot does."""
+    schedule, created = PromptSchedule.objects.get_or_create(user=user)
+    if created or schedule.frequency != frequency or schedule.weekday != weekday:
+        schedule.anchor = timezone.localdate()  # fortnightly counts from the week you chose it
+    schedule.frequency, schedule.weekday, schedule.local_time = frequency, weekday, local_time
+    schedule.time_zone, schedule.channel, schedule.paused_until = time_zone, channel, paused_until
+    schedule.save()
+    return schedule
+
+
+def prompts_stop(*, user: User) -> PromptSchedule:
+    """Switch prompts off (the one-click link in every prompt email)."""
+    current = selectors.rhythm_for(user)
+    return rhythm_update(
+        user=user, frequency=PromptFrequency.OFF, weekday=current.weekday, local_time=current.local_time,
+        time_zone=current.time_zone if current.own else "", channel=current.channel,
+    )
+
+
+def prompt_defaults_update(*, frequency: str, weekday: int, local_time: Any, channel: str) -> PromptDefaults:
+    """The organisation's default for everyone who has not chosen their own rhythm."""
+    defaults = PromptDefaults.objects.order_by("id").first() or PromptDefaults()
+    defaults.frequency, defaults.weekday, defaults.local_time, defaults.channel = (
+        frequency, weekday, local_time, channel
+    )
+    defaults.save()
+    return defaults
+
+
+def delivery_dismiss(*, user: User, delivery_id: int) -> bool:
+    """Set an in-app prompt aside (or mark it used once an entry is written from it)."""
+    return bool(
+        PromptDelivery.objects.filter(pk=delivery_id, user=user, dismissed_at__isnull=True)
+        .update(dismissed_at=timezone.now())
+    )
+
+
+def digest_update(*, mentor: User, frequency: str) -> MentorDigest:
+    digest, _ = MentorDigest.objects.update_or_create(mentor=mentor, defaults={"frequency": frequency})
+    return digest

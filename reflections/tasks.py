@@ -6,8 +6,9 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 
 def _absolute(path: str) -> str:
@@ -18,11 +19,21 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_SCHEME}://{host}{path}"
 
 
-@shared_task(ignore_result=True)
-def notification_email_send(notification_id: int) -> None:
-    """Tell someone there is something new for them, with a link and no content (not even a title)."""
+# relayed: the work is a database row; if Redis is down when it is queued, the relay sends it later.
+@shared_task(relayed=True, bind=True, ignore_result=True, max_retries=5, default_retry_delay=60)
+def notification_email_send(self, notification_id: int) -> None:  # noqa: ANN001
+    """Tell someone there is something new for them, with a link and no content (not even a title).
+
+    Claimed before sending (emailed_at set and committed), so a retried or relayed task never sends twice;
+    if the mail server refuses, the claim is released and the task retries with back-off."""
     from .models import Notification
 
+    with transaction.atomic():
+        claimed = Notification.objects.filter(
+            pk=notification_id, email_due=True, emailed_at__isnull=True
+        ).update(emailed_at=timezone.now())
+    if not claimed:
+        return  # already sent, or not for email
     notification = (
         Notification.objects.filter(pk=notification_id, recipient__is_active=True)
         .select_related("recipient", "actor").first()
@@ -30,12 +41,16 @@ def notification_email_send(notification_id: int) -> None:
     if notification is None:
         return  # unshared, deleted or the account went in the meantime
     organisation = getattr(connection.tenant, "name", "Heartwood")
-    send_mail(
-        f"Heartwood: {notification.actor.get_full_name()} {notification.get_kind_display()}",
-        f"Hello {notification.recipient.get_short_name()},\n\n"
-        f"{notification.actor.get_full_name()} {notification.get_kind_display()} on Heartwood ({organisation}).\n\n"
-        f"Sign in to see it:\n{_absolute(reverse('reflections:notification_open', args=[notification.pk]))}\n\n"
-        "We never put what people write in emails: journals stay inside Heartwood.\n",
-        None,
-        [notification.recipient.email],
-    )
+    try:
+        send_mail(
+            f"Heartwood: {notification.actor.get_full_name()} {notification.get_kind_display()}",
+            f"Hello {notification.recipient.get_short_name()},\n\n"
+            f"{notification.actor.get_full_name()} {notification.get_kind_display()} on Heartwood ({organisation}).\n\n"
+            f"Sign in to see it:\n{_absolute(reverse('reflections:notification_open', args=[notification.pk]))}\n\n"
+            "We never put what people write in emails: journals stay inside Heartwood.\n",
+            None,
+            [notification.recipient.email],
+        )
+    except Exception as exc:
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        raise self.retry(exc=exc, countdown=60 * 2 ** self.request.retries) from exc

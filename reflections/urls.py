@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import prompt_views, views
 
 app_name = "reflections"
 
@@ -8,7 +8,12 @@ urlpatterns = [
     path("journal/", views.journal, name="journal"),
     path("journal/new/", views.entry_new, name="entry_new"),
     path("journal/autosave/", views.entry_autosave, name="entry_autosave"),
-    path("journal/prompts/", views.prompts, name="prompts"),
+    path("journal/prompts/", prompt_views.prompts_page, name="prompts"),
+    path("journal/prompts/stop/<str:token>/", prompt_views.prompts_stop, name="prompts_stop"),
+    path("journal/prompts/cards/<int:pk>/write/", prompt_views.prompt_card_write, name="prompt_card_write"),
+    path("journal/prompts/cards/<int:pk>/dismiss/", prompt_views.prompt_card_dismiss, name="prompt_card_dismiss"),
+    path("manage/prompts/", prompt_views.prompts_defaults, name="prompts_defaults"),
+    path("mentoring/digest/", prompt_views.mentoring_digest, name="mentoring_digest"),
     path("journal/account/", views.account, name="account"),
     path("journal/account/export/", views.journal_export, name="export"),
     path("journal/account/import/", views.journal_import, name="import"),

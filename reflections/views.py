@@ -405,16 +405,6 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Prompts
 
 
-@journal_page
-@require_http_methods(["GET"])
-def prompts(request: HttpRequest) -> HttpResponse:
-    groups: dict[str, list[Prompt]] = {}
-    for prompt in selectors.prompts_active():
-        groups.setdefault(prompt.theme, []).append(prompt)
-    themes = [(theme.replace("-", " ").capitalize(), items) for theme, items in groups.items()]
-    return render(request, "reflections/prompts.html", {"themes": themes})
-
-
 # --- Owning your record
 
 

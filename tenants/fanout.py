@@ -10,14 +10,7 @@ from __future__ import annotations
 from celery import current_app, shared_task
 from django_tenants.utils import schema_context
 
-from config.celery_task import HeartwoodTask
-
 from .models import Organisation
-
-
-class PublicTask(HeartwoodTask):
-    abstract = True
-    public_ok = True
 
 
 def active_schemas() -> list[str]:
@@ -27,7 +20,7 @@ def active_schemas() -> list[str]:
     )
 
 
-@shared_task(name="tenants.fan_out", base=PublicTask, ignore_result=True)
+@shared_task(name="tenants.fan_out", public_ok=True, ignore_result=True)
 def fan_out(task_name: str) -> int:
     task = current_app.tasks[task_name]
     schemas = active_schemas()

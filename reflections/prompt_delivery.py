@@ -1,0 +1,235 @@
+"""Delivering reflection prompts: find who is due, record deliveries once, choose prompts, send email.
+
+Runs inside one organisation's schema (tenants.fan_out sends `reflections.prompts_dispatch` into every
+active organisation each minute). One statement finds the due leaders and records their deliveries:
+`INSERT … SELECT … ON CONFLICT (user_id, slot) DO NOTHING RETURNING`, so two dispatchers, a retried task or a
+redelivered message can never record a slot twice. The due rule is reflections.rhythm's, written in SQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from courses.models import LessonProgress, ModuleCompletion
+from courses.selectors import visible_modules
+
+from .models import Prompt, PromptDefaults, PromptDelivery
+
+RECENT_DELIVERIES = 10
+UNSUBSCRIBE_SALT = "reflections.prompts.unsubscribe"
+
+_DUE_SQL = """
+WITH defaults AS (
+    SELECT %(d_frequency)s::text AS frequency, %(d_weekday)s::int AS weekday,
+           %(d_time)s::time AS local_time, %(d_channel)s::text AS channel
+), candidates AS (
+    SELECT u.id AS user_id,
+           COALESCE(s.frequency, d.frequency) AS frequency,
+           COALESCE(s.weekday, d.weekday) AS weekday,
+           COALESCE(s.local_time, d.local_time) AS local_time,
+           COALESCE(NULLIF(s.time_zone, ''), %(org_tz)s) AS tz,
+           COALESCE(s.channel, d.channel) AS channel,
+           s.paused_until,
+           COALESCE(s.anchor, %(today)s::date) AS anchor
+    FROM people_user u
+    CROSS JOIN defaults d
+    LEFT JOIN reflections_promptschedule s ON s.user_id = u.id
+    WHERE u.is_active AND 'leader' = ANY(u.roles)
+), local AS (
+    SELECT c.*, (%(now)s::timestamptz AT TIME ZONE c.tz) AS local_now FROM candidates c
+), due AS (
+    SELECT l.user_id, l.channel, ((l.local_now::date + l.local_time) AT TIME ZONE l.tz) AS slot
+    FROM local l
+    WHERE l.frequency IN ('weekly', 'fortnightly')
+      AND EXTRACT(ISODOW FROM l.local_now)::int - 1 = l.weekday
+      AND (l.paused_until IS NULL OR l.local_now::date >= l.paused_until)
+      AND (l.frequency = 'weekly'
+           OR ((date_trunc('week', l.local_now)::date - date_trunc('week', l.anchor::timestamp)::date) / 7) %% 2 = 0)
+)
+INSERT INTO reflections_promptdelivery (user_id, slot, channel, email_status, email_attempts, created_at)
+SELECT due.user_id, due.slot, due.channel,
+       CASE WHEN due.channel IN ('email', 'both') THEN 'pending' ELSE 'none' END, 0, %(now)s
+FROM due
+WHERE due.slot <= %(now)s
+ON CONFLICT (user_id, slot) DO NOTHING
+RETURNING id, user_id
+"""
+
+
+def _defaults() -> PromptDefaults:
+    return PromptDefaults.objects.order_by("id").first() or PromptDefaults()
+
+
+def deliveries_record(*, now: datetime | None = None, time_zone: str | None = None) -> list[tuple[int, int]]:
+    """Record a delivery for every leader whose slot is due; returns (delivery id, user id) of new ones."""
+    now = now or timezone.now()
+    org_tz = time_zone or getattr(connection.tenant, "time_zone", None) or settings.TIME_ZONE
+    defaults = _defaults()
+    params = {
+        "d_frequency": defaults.frequency, "d_weekday": defaults.weekday, "d_time": defaults.local_time,
+        "d_channel": defaults.channel, "org_tz": org_tz, "now": now, "today": now.date(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_DUE_SQL, params)
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def current_behaviours_for(user_ids: list[int]) -> dict[int, str | None]:
+    """The behaviour each learner is working on now, in three queries for any number of learners.
+
+    The same rule as courses.selectors.current_module_for: the unfinished module they last opened a lesson
+    in, else the first unfinished module in the organisation's order.
+    """
+    modules = list(visible_modules().values_list("id", "behaviour"))
+    behaviour_of = dict(modules)
+    finished: dict[int, set[int]] = defaultdict(set)
+    for user_id, module_id in ModuleCompletion.objects.filter(user_id__in=user_ids).values_list("user_id", "module_id"):
+        finished[user_id].add(module_id)
+    last_seen: dict[int, list[int]] = defaultdict(list)
+    for user_id, module_id in (
+        LessonProgress.objects.filter(user_id__in=user_ids).order_by("user_id", "-last_seen_at")
+        .values_list("user_id", "module_id")
+    ):
+        last_seen[user_id].append(module_id)
+    result: dict[int, str | None] = {}
+    for user_id in user_ids:
+        recent = [m for m in last_seen[user_id] if m in behaviour_of and m not in finished[user_id]]
+        unfinished = [m for m, _ in modules if m not in finished[user_id]]
+        module_id = recent[0] if recent else (unfinished[0] if unfinished else None)
+        result[user_id] = behaviour_of.get(module_id) or None if module_id else None
+    return result
+
+
+def _recent_prompts(user_ids: list[int]) -> dict[int, set[int]]:
+    recent: dict[int, set[int]] = defaultdict(set)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT user_id, prompt_id FROM (
+                SELECT user_id, prompt_id,
+                       row_number() OVER (PARTITION BY user_id ORDER BY slot DESC) AS n
+                FROM reflections_promptdelivery
+                WHERE user_id = ANY(%s) AND prompt_id IS NOT NULL
+            ) ranked WHERE n <= %s
+            """,
+            [user_ids, RECENT_DELIVERIES],
+        )
+        for user_id, prompt_id in cursor.fetchall():
+            recent[user_id].add(prompt_id)
+    return recent
+
+
+def _pick(candidates: list[int], avoid: set[int], seed: str) -> int | None:
+    fresh = [pk for pk in candidates if pk not in avoid] or candidates
+    if not fresh:
+        return None
+    digest = int(hashlib.sha256(seed.encode()).hexdigest()[:12], 16)
+    return fresh[digest % len(fresh)]
+
+
+def prompts_choose(new: Iterable[tuple[int, int]]) -> int:
+    """Give each new delivery a prompt: from the theme the leader is learning now, not one of their last
+    ten. A fixed number of queries however many deliveries there are."""
+    new = list(new)
+    if not new:
+        return 0
+    user_ids = sorted({user_id for _, user_id in new})
+    by_theme: dict[str, list[int]] = defaultdict(list)
+    every: list[int] = []
+    for pk, theme in Prompt.objects.filter(is_active=True).order_by("id").values_list("id", "theme"):
+        by_theme[theme].append(pk)
+        every.append(pk)
+    behaviours = current_behaviours_for(user_ids)
+    recent = _recent_prompts(user_ids)
+    updates = []
+    for delivery_id, user_id in new:
+        theme = behaviours.get(user_id)
+        candidates = by_theme.get(theme, []) if theme else []
+        # Not learning a behaviour module right now: any theme, weighted by nothing but variety.
+        chosen = _pick(candidates or every, recent[user_id], f"{delivery_id}:{user_id}")
+        if chosen:
+            recent[user_id].add(chosen)
+            updates.append(PromptDelivery(pk=delivery_id, prompt_id=chosen))
+    PromptDelivery.objects.bulk_update(updates, ["prompt"], batch_size=1000)
+    return len(updates)
+
+
+def unsubscribe_token(user_id: int) -> str:
+    return signing.dumps({"u": user_id, "s": connection.schema_name}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_user_id(token: str) -> int | None:
+    """The user a token belongs to, if it is genuine and was made in this organisation."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return data.get("u") if data.get("s") == connection.schema_name else None
+
+
+@transaction.atomic
+def _claim_emails(delivery_ids: list[int]) -> list[PromptDelivery]:
+    # Claimed (status "sending") and committed before sending: a worker killed after the claim leaves the
+    # email unsent rather than ever sending it twice.
+    claimed = list(
+        PromptDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk__in=delivery_ids, email_status=PromptDelivery.EmailStatus.PENDING)
+        .select_related("user", "prompt")
+    )
+    PromptDelivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
+        email_status=PromptDelivery.EmailStatus.SENDING, email_attempts=F("email_attempts") + 1
+    )
+    return claimed
+
+
+def prompt_emails_send(*, delivery_ids: list[int], base_url: str) -> tuple[int, int]:
+    """Send the prompt emails of these deliveries; returns (sent, failed). Failed ones go back to pending."""
+    claimed = _claim_emails(delivery_ids)
+    if not claimed:
+        return 0, 0
+    messages = []
+    for delivery in claimed:
+        context = {
+            "delivery": delivery, "prompt": delivery.prompt, "user": delivery.user,
+            "write_url": f"{base_url}/journal/prompts/cards/{delivery.pk}/write/",
+            "settings_url": f"{base_url}/journal/prompts/",
+            "unsubscribe_url": f"{base_url}/journal/prompts/stop/{unsubscribe_token(delivery.user_id)}/",
+            "organisation": connection.tenant,
+        }
+        message = EmailMultiAlternatives(
+            subject="A question to reflect on this week",
+            body=render_to_string("reflections/email/prompt.txt", context),
+            to=[delivery.user.email],
+            headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        )
+        message.attach_alternative(render_to_string("reflections/email/prompt.html", context), "text/html")
+        messages.append((delivery.pk, message))
+    sent_ids, failed_ids = [], []
+    with get_connection() as mail:
+        for pk, message in messages:
+            try:
+                mail.send_messages([message])
+                sent_ids.append(pk)
+            except Exception:  # noqa: BLE001 - one bad address must not stop the batch; retried later
+                failed_ids.append(pk)
+    now = timezone.now()
+    PromptDelivery.objects.filter(pk__in=sent_ids).update(email_status=PromptDelivery.EmailStatus.SENT, emailed_at=now)
+    PromptDelivery.objects.filter(pk__in=failed_ids, email_attempts__lt=5).update(
+        email_status=PromptDelivery.EmailStatus.PENDING
+    )
+    PromptDelivery.objects.filter(pk__in=failed_ids, email_attempts__gte=5).update(
+        email_status=PromptDelivery.EmailStatus.FAILED
+    )
+    return len(sent_ids), len(failed_ids)

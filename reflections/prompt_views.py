@@ -1,0 +1,119 @@
+"""Pages for reflection prompts: your rhythm, in-app prompt cards, the one-click stop link, the organisation's
+default (admins), and mentors' digest choice."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_http_methods, require_POST
+
+from people.models import User
+
+from . import selectors, services
+from .models import PromptDelivery
+from .prompt_delivery import unsubscribe_user_id
+from .prompt_forms import DefaultsForm, DigestForm, RhythmForm
+from .views import journal_page
+
+
+@journal_page
+@require_http_methods(["GET", "POST"])
+def prompts_page(request: HttpRequest) -> HttpResponse:
+    rhythm = selectors.rhythm_for(request.user)
+    tz = selectors.organisation_time_zone()
+    if request.method == "POST":
+        form = RhythmForm(request.POST, organisation_time_zone=tz)
+        if form.is_valid():
+            services.rhythm_update(user=request.user, **form.cleaned_data)
+            messages.success(request, "Saved. Your prompts will follow this rhythm.")
+            return redirect("reflections:prompts")
+    else:
+        form = RhythmForm(organisation_time_zone=tz, initial={
+            "frequency": rhythm.frequency, "weekday": rhythm.weekday, "local_time": rhythm.local_time,
+            "time_zone": rhythm.time_zone if rhythm.own and rhythm.time_zone != tz else "",
+            "channel": rhythm.channel, "paused_until": rhythm.paused_until,
+        })
+    groups: dict[str, list] = {}
+    for prompt in selectors.prompts_active():
+        groups.setdefault(prompt.theme, []).append(prompt)
+    themes = [(theme.replace("-", " ").capitalize(), items) for theme, items in groups.items()]
+    return render(request, "reflections/prompts.html", {
+        "form": form, "rhythm": rhythm, "next_prompt_at": selectors.next_prompt_at(request.user),
+        "themes": themes, "cards": selectors.prompt_cards_for(request.user),
+    })
+
+
+@journal_page
+@require_POST
+def prompt_card_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    if not services.delivery_dismiss(user=request.user, delivery_id=pk):
+        raise Http404
+    messages.info(request, "Set aside. It won't show again.")
+    return redirect(request.POST.get("next") or "reflections:journal")
+
+
+@journal_page
+@require_http_methods(["GET"])
+def prompt_card_write(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a new entry with this prompt; the card has done its job and goes."""
+    delivery = get_object_or_404(PromptDelivery, pk=pk, user=request.user, prompt__isnull=False)
+    services.delivery_dismiss(user=request.user, delivery_id=delivery.pk)
+    return redirect(f"{reverse('reflections:entry_new')}?prompt={delivery.prompt_id}")
+
+
+@require_http_methods(["GET", "POST"])
+def prompts_stop(request: HttpRequest, token: str) -> HttpResponse:
+    """The stop link in every prompt email: works without signing in, and only for the person it was sent to.
+    A GET only asks (mail scanners follow links); the button, or a one-click List-Unsubscribe POST, stops."""
+    user_id = unsubscribe_user_id(token)
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        response = render(request, "404.html", status=404)
+    elif request.method == "POST":
+        services.prompts_stop(user=user)
+        response = render(request, "reflections/prompts_stopped.html", {"person": user})
+    else:
+        response = render(request, "reflections/prompts_stop.html", {"person": user, "token": token})
+    add_never_cache_headers(response)
+    return response
+
+
+@journal_page
+@require_http_methods(["GET", "POST"])
+def prompts_defaults(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_org_admin:
+        raise Http404
+    defaults = selectors.prompt_defaults()
+    if request.method == "POST":
+        form = DefaultsForm(request.POST)
+        if form.is_valid():
+            services.prompt_defaults_update(**form.cleaned_data)
+            messages.success(request, "Saved. People who haven't chosen their own rhythm now follow this one.")
+            return redirect("reflections:prompts_defaults")
+    else:
+        form = DefaultsForm(initial={
+            "frequency": defaults.frequency, "weekday": defaults.weekday, "local_time": defaults.local_time,
+            "channel": defaults.channel,
+        })
+    return render(request, "reflections/prompts_defaults.html", {
+        "form": form, "time_zone": selectors.organisation_time_zone(),
+    })
+
+
+@journal_page
+@require_http_methods(["GET", "POST"])
+def mentoring_digest(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_mentor:
+        raise Http404
+    if request.method == "POST":
+        form = DigestForm(request.POST)
+        if form.is_valid():
+            services.digest_update(mentor=request.user, frequency=form.cleaned_data["frequency"])
+            messages.success(request, "Saved.")
+            return redirect("reflections:mentoring_digest")
+    else:
+        form = DigestForm(initial={"frequency": selectors.digest_frequency_for(request.user)})
+    return render(request, "reflections/mentoring_digest.html", {"form": form})
