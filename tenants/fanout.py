@@ -20,7 +20,7 @@ def active_schemas() -> list[str]:
     )
 
 
-@shared_task(name="tenants.fan_out", public_ok=True, ignore_result=True)
+@shared_task(name="tenants.fan_out", public_ok=True)
 def fan_out(task_name: str) -> int:
     task = current_app.tasks[task_name]
     schemas = active_schemas()
