@@ -41,7 +41,6 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -221,11 +220,6 @@ def worker(setup: str) -> None:
 
 
 # --- Parent: database, workers, rounds, report. -----------------------------------------------------------------
-
-
-def _bench_database_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{DATABASE_NAME}"))
 
 
 def prepare_database() -> None:
