@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from config.embedded import BASE_DIR, EmbeddedRedis, free_port, postgres_url
+from config.embedded import BASE_DIR, EmbeddedRedis, drop_stale_test_databases, free_port, postgres_url
 
 PYTHON = sys.executable
 COLOURS = {"web": "\033[36m", "worker": "\033[35m", "beat": "\033[33m"}
@@ -44,6 +44,7 @@ class Services:
         env = dict(os.environ)
         if not env.get("DATABASE_URL"):
             env["DATABASE_URL"] = postgres_url()  # stopped by pgserver's atexit when we exit
+            drop_stale_test_databases(env["DATABASE_URL"])
         if self.redis:
             env["REDIS_URL"] = self.redis.start()
         env.setdefault("PYTHONUNBUFFERED", "1")

@@ -74,6 +74,23 @@ def postgres_url() -> str:
     return f"postgres://postgres@{quote(socket_dir, safe='')}/{DATABASE_NAME}"
 
 
+def drop_stale_test_databases(database_url: str) -> list[str]:
+    """Test databases are named `test_heartwood_<pid>`; drop those whose test run has died (a killed run
+    cannot drop its own). Only for the embedded server: pids mean nothing on a shared one."""
+    import psycopg
+
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    dropped = []
+    with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'test_heartwood_%'").fetchall()
+        for (name,) in rows:
+            pid = name.rsplit("_", 1)[-1]
+            if pid.isdigit() and not _pid_alive(int(pid)):
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                dropped.append(name)
+    return dropped
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -3,31 +3,19 @@ modules, and the aggregate report. Anyone else gets 404, as for a page that does
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+
+from people.decorators import admin_required
 
 from . import selectors, services
 from .forms import LessonForm, ModuleForm
 from .markdown import render_markdown
 from .models import Lesson, Module, Source
-
-
-def org_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_org_admin:
-            raise Http404("Not found")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _org_module_or_404(pk: int) -> Module:
@@ -44,13 +32,13 @@ def _org_lesson_or_404(pk: int) -> Lesson:
     return lesson
 
 
-@org_admin_required
+@admin_required
 def manage_home(request: HttpRequest) -> HttpResponse:
     modules = list(selectors.manage_modules())
     return render(request, "courses/manage/home.html", {"modules": modules})
 
 
-@org_admin_required
+@admin_required
 @require_POST
 def module_move(request: HttpRequest, pk: int) -> HttpResponse:
     module = Module.objects.filter(pk=pk).first()
@@ -61,7 +49,7 @@ def module_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("courses:manage")
 
 
-@org_admin_required
+@admin_required
 @require_POST
 def module_settings(request: HttpRequest, pk: int) -> HttpResponse:
     module = Module.objects.filter(pk=pk).first()
@@ -89,7 +77,7 @@ def _preview(request: HttpRequest, form: Any, field: str) -> Any:
     return None
 
 
-@org_admin_required
+@admin_required
 def module_new(request: HttpRequest) -> HttpResponse:
     form = ModuleForm(request.POST or None)
     preview = _preview(request, form, "summary")
@@ -100,7 +88,7 @@ def module_new(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/manage/module_form.html", {"form": form, "preview": preview, "module": None})
 
 
-@org_admin_required
+@admin_required
 def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
     module = _org_module_or_404(pk)
     initial = {"title": module.title, "summary": module.summary, "behaviour": module.behaviour}
@@ -116,7 +104,7 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@org_admin_required
+@admin_required
 def lesson_new(request: HttpRequest, pk: int) -> HttpResponse:
     module = _org_module_or_404(pk)
     form = LessonForm(request.POST or None)
@@ -130,7 +118,7 @@ def lesson_new(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@org_admin_required
+@admin_required
 def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _org_lesson_or_404(pk)
     initial = {
@@ -148,7 +136,7 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@org_admin_required
+@admin_required
 @require_POST
 def lesson_move(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _org_lesson_or_404(pk)
@@ -156,7 +144,7 @@ def lesson_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("courses:manage_module_edit", pk=lesson.module_id)
 
 
-@org_admin_required
+@admin_required
 def report(request: HttpRequest) -> HttpResponse:
     """Counts and minutes only: never journal content, never self-check answers."""
     return render(request, "courses/manage/report.html", {

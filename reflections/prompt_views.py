@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
+from people.decorators import admin_required
 from people.models import User
 
 from . import selectors, services
@@ -81,11 +82,9 @@ def prompts_stop(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@journal_page
+@admin_required
 @require_http_methods(["GET", "POST"])
 def prompts_defaults(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_org_admin:
-        raise Http404
     defaults = selectors.prompt_defaults()
     if request.method == "POST":
         form = DefaultsForm(request.POST)

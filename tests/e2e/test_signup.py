@@ -60,7 +60,7 @@ def test_sign_up_an_organisation_and_land_signed_in_on_its_welcome_page(page: Pa
 
     expect(page).to_have_url(signup_site("willow-court", "/welcome/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Heartwood, Wren")
-    expect(page.get_by_role("link", name="Invite people")).to_have_attribute("href", "/manage/people/")
+    expect(page.get_by_role("link", name="Invite people")).to_have_attribute("href", "/manage/invitations/")
     expect(page.get_by_role("link", name="Pair mentors")).to_have_attribute("href", "/manage/pairings/")
     expect(page.get_by_role("link", name="Start the course")).to_have_attribute("href", "/learn/")
     expect(page.get_by_text("wren@willowcourt.example")).to_be_visible()

@@ -160,7 +160,7 @@ def test_signing_up_creates_everything_and_lands_signed_in_on_the_welcome_checkl
     assert page.status_code == 200
     html = page.content.decode()
     assert "Welcome to Heartwood, Rae" in html
-    for link in ('href="/manage/people/"', 'href="/manage/pairings/"', 'href="/learn/"'):
+    for link in ('href="/manage/invitations/"', 'href="/manage/pairings/"', 'href="/learn/"'):
         assert link in html
     assert "rae@rowanhouse.example" in html  # "we've sent a link to …"
     assert browser.get("/").status_code == 200  # signed in for real

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django_tenants.utils import tenant_context
 
-from people.models import Role, User
+from people.models import MentorPairing, Role, User
 from people.services import user_create
 from tenants.models import Domain
 from tenants.services import (
@@ -50,6 +50,11 @@ class Command(BaseCommand):
                     user.set_password(DEMO_PASSWORD)
                     user.is_active = True
                     user.save(update_fields=["password", "is_active"])
+            # Sam has Morgan as a mentor, so sharing an entry and the mentoring pages work straight away.
+            leader = User.objects.get(email__iexact=DEMO_PEOPLE[1][0])
+            mentor = User.objects.get(email__iexact=DEMO_PEOPLE[2][0])
+            if not MentorPairing.objects.filter(leader=leader, mentor=mentor, ends_on__isnull=True).exists():
+                MentorPairing.objects.create(leader=leader, mentor=mentor)
         self._operator_ensure()
         spare_pool_refill()
         self.stdout.write(f"Demo organisation: {organisation_home_url(demo)}")
