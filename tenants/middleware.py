@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import copy
+
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import connection
@@ -28,6 +30,8 @@ class OrganisationMiddleware(TenantMainMiddleware):
             connection.set_schema_to_public()
             return render(request, "tenants/unknown_host.html", {"hostname": hostname}, status=404)
 
+        # The cached instance is shared by every request of this process: each request gets its own copy.
+        organisation = copy.copy(organisation)
         organisation.domain_url = hostname
         request.tenant = organisation
         connection.set_tenant(organisation)
