@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -137,17 +138,21 @@ def module_settings_update(*, module: Module, is_hidden: bool | None = None, is_
     return module
 
 
+def _move_within(siblings: QuerySet[Any], pk: int, direction: int) -> None:
+    """Move one item a place up (-1) or down (+1) among its siblings and number them all 1…n again."""
+    items = list(siblings.select_for_update().order_by("order", "id"))
+    index = next(i for i, item in enumerate(items) if item.pk == pk)
+    target = index + direction
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    for position, item in enumerate(items, start=1):
+        item.order = position
+    siblings.model.objects.bulk_update(items, ["order"])
+
+
 @transaction.atomic
 def module_move(*, module: Module, direction: int) -> None:
-    """Move a module one place up (-1) or down (+1) and number every module 1…n again."""
-    modules = list(Module.objects.select_for_update().filter(programme_id=module.programme_id).order_by("order", "id"))
-    index = next(i for i, m in enumerate(modules) if m.pk == module.pk)
-    target = index + direction
-    if 0 <= target < len(modules):
-        modules[index], modules[target] = modules[target], modules[index]
-    for position, item in enumerate(modules, start=1):
-        item.order = position
-    Module.objects.bulk_update(modules, ["order"])
+    _move_within(Module.objects.filter(programme_id=module.programme_id), module.pk, direction)
 
 
 @transaction.atomic
@@ -177,11 +182,4 @@ def lesson_update(
 
 @transaction.atomic
 def lesson_move(*, lesson: Lesson, direction: int) -> None:
-    lessons = list(Lesson.objects.select_for_update().filter(module_id=lesson.module_id).order_by("order", "id"))
-    index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
-    target = index + direction
-    if 0 <= target < len(lessons):
-        lessons[index], lessons[target] = lessons[target], lessons[index]
-    for position, item in enumerate(lessons, start=1):
-        item.order = position
-    Lesson.objects.bulk_update(lessons, ["order"])
+    _move_within(Lesson.objects.filter(module_id=lesson.module_id), lesson.pk, direction)
