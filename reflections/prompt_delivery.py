@@ -85,14 +85,17 @@ def deliveries_record(*, now: datetime | None = None, time_zone: str | None = No
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
-def current_behaviours_for(user_ids: list[int]) -> dict[int, str | None]:
-    """The behaviour each learner is working on now, in three queries for any number of learners.
+def current_themes_for(user_ids: list[int]) -> dict[int, str | None]:
+    """The theme each learner is working on now, in three queries for any number of learners: their current
+    module's behaviour, or the module itself when it has none (psychological-safety, relational-supervision …).
 
     The same rule as courses.selectors.current_module_for: the unfinished module they last opened a lesson
     in, else the first unfinished module in the organisation's order.
     """
-    modules = list(visible_modules().values_list("id", "behaviour"))
-    behaviour_of = dict(modules)
+    modules = [
+        (pk, behaviour or slug) for pk, behaviour, slug in visible_modules().values_list("id", "behaviour", "slug")
+    ]
+    theme_of = dict(modules)
     finished: dict[int, set[int]] = defaultdict(set)
     for user_id, module_id in ModuleCompletion.objects.filter(user_id__in=user_ids).values_list("user_id", "module_id"):
         finished[user_id].add(module_id)
@@ -104,10 +107,10 @@ def current_behaviours_for(user_ids: list[int]) -> dict[int, str | None]:
         last_seen[user_id].append(module_id)
     result: dict[int, str | None] = {}
     for user_id in user_ids:
-        recent = [m for m in last_seen[user_id] if m in behaviour_of and m not in finished[user_id]]
+        recent = [m for m in last_seen[user_id] if m in theme_of and m not in finished[user_id]]
         unfinished = [m for m, _ in modules if m not in finished[user_id]]
         module_id = recent[0] if recent else (unfinished[0] if unfinished else None)
-        result[user_id] = behaviour_of.get(module_id) or None if module_id else None
+        result[user_id] = theme_of.get(module_id) if module_id else None
     return result
 
 
@@ -150,11 +153,11 @@ def prompts_choose(new: Iterable[tuple[int, int]]) -> int:
     for pk, theme in Prompt.objects.filter(is_active=True).order_by("id").values_list("id", "theme"):
         by_theme[theme].append(pk)
         every.append(pk)
-    behaviours = current_behaviours_for(user_ids)
+    themes = current_themes_for(user_ids)
     recent = _recent_prompts(user_ids)
     updates = []
     for delivery_id, user_id in new:
-        theme = behaviours.get(user_id)
+        theme = themes.get(user_id)
         candidates = by_theme.get(theme, []) if theme else []
         # Not learning a behaviour module right now: any theme, weighted by nothing but variety.
         chosen = _pick(candidates or every, recent[user_id], f"{delivery_id}:{user_id}")

@@ -85,9 +85,24 @@ def prompts_load(*, path: Path = PROMPTS_FILE) -> int:
             },
         )
         seen.append(slug)
+    seen += _lesson_questions_load()
     if seen:
         Prompt.objects.filter(source=Source.SHIPPED).exclude(slug__in=seen).update(is_active=False)
     return len(seen)
+
+
+def _lesson_questions_load() -> list[str]:
+    """Every shipped lesson's reflection question joins the library, themed by its module (its behaviour, or
+    the module itself, e.g. psychological-safety), so a prompt can follow exactly what someone is learning."""
+    slugs = []
+    for lesson in Lesson.objects.filter(source=Source.SHIPPED).exclude(reflection_question="").select_related("module"):
+        slug = f"lesson-{lesson.module.slug}-{lesson.slug}"[:100]
+        Prompt.objects.update_or_create(slug=slug, defaults={
+            "theme": lesson.module.behaviour or lesson.module.slug, "text": lesson.reflection_question.strip(),
+            "source": Source.SHIPPED, "is_active": True,
+        })
+        slugs.append(slug)
+    return slugs
 
 
 # --- Entries

@@ -331,17 +331,20 @@ def test_delete_really_deletes_everything_about_the_entry(alpha, leader, mentor)
 
 
 def test_prompts_are_loaded_into_the_template_schema_and_upserted_by_slug(tmp_path, alpha):
+    # Every shipped lesson's reflection question joins the library too.
     with schema_context(settings.TENANT_BASE_SCHEMA):
         shipped = Prompt.objects.filter(source="shipped", is_active=True).count()
-    assert shipped == services.PROMPTS_FILE.read_text().count("- slug:") > 0
+        questions = Lesson.objects.filter(source="shipped").exclude(reflection_question="").count()
+    assert questions > 0
+    assert shipped == services.PROMPTS_FILE.read_text().count("- slug:") + questions
     path = tmp_path / "prompts.yaml"
     path.write_text("prompts:\n  - slug: one\n    theme: attending\n    text: First?\n"
                     "  - slug: two\n    theme: helping\n    text: Second?\n")
     with tenant_context(alpha):
         Prompt.objects.create(slug="ours", theme="helping", text="Written here", source="organisation")
-        assert services.prompts_load(path=path) == 2
+        assert services.prompts_load(path=path) == 2 + questions
         path.write_text("- slug: one\n  theme: attending\n  text: First, reworded?\n")
-        assert services.prompts_load(path=path) == 1
+        assert services.prompts_load(path=path) == 1 + questions
         assert Prompt.objects.get(slug="one").text == "First, reworded?"
         assert not Prompt.objects.get(slug="two").is_active
         assert Prompt.objects.get(slug="ours").is_active

@@ -137,6 +137,21 @@ def test_prompt_follows_the_current_behaviour_and_skips_the_last_ten(alpha):
 
 
 @pytest.mark.django_db
+def test_lesson_questions_join_the_library_and_modules_without_a_behaviour_have_their_own_theme(alpha):
+    leader = make_person(alpha, ["leader"])
+    with tenant_context(alpha):
+        from reflections.services import prompts_load
+
+        prompts_load()
+        safety = Module.objects.get(slug="psychological-safety")
+        lesson = Lesson.objects.filter(module=safety).first()
+        assert Prompt.objects.filter(slug=f"lesson-psychological-safety-{lesson.slug}",
+                                     text=lesson.reflection_question.strip()).exists()
+        LessonProgress.objects.create(user=leader, lesson=lesson, module=safety)
+        assert prompt_delivery.current_themes_for([leader.pk]) == {leader.pk: "psychological-safety"}
+
+
+@pytest.mark.django_db
 def test_prompt_email_is_sent_once_and_carries_no_journal_content(alpha):
     leader = make_person(alpha, ["leader"], email="lee@example.org")
     with tenant_context(alpha):
