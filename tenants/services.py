@@ -302,6 +302,13 @@ def organisation_reactivate(*, organisation: Organisation) -> Organisation:
 
 # Made by migrations, or secrets that must not travel (sessions, two-step sign-in keys): not exported.
 EXPORT_SKIP = {"contenttypes.contenttype", "auth.permission", "sessions.session", "mfa.authenticator"}
+
+
+def _is_private(label: str) -> bool:
+    """Personal writing (settings.PRIVATE_TO_EACH_PERSON: app or model labels) never passes through the
+    platform's hands: each person exports their own journal."""
+    app_label = label.split(".")[0]
+    return label in settings.PRIVATE_TO_EACH_PERSON or app_label in settings.PRIVATE_TO_EACH_PERSON
 # Fields left out of an export: password hashes stay behind too.
 EXPORT_SECRET_FIELDS = {"password"}
 
@@ -309,11 +316,13 @@ EXPORT_SECRET_FIELDS = {"password"}
 def organisation_export(*, organisation: Organisation, into: IO[bytes]) -> dict[str, int]:
     """Write a ZIP of every table of the organisation's schema (one JSON file per model) into `into`.
 
-    Generic on purpose: it walks the models of TENANT_APPS, so it knows nothing of what any app stores, and
-    nobody on the platform reads it. It is for the organisation. Returns the row count per model.
+    Generic on purpose: it walks the models of TENANT_APPS, so it knows nothing of what any app stores. It
+    leaves out what is private to each person (settings.PRIVATE_TO_EACH_PERSON: journals, conversations,
+    self-check answers), counting those rows only. Returns the row count per exported model.
     """
     _only_organisations(organisation)
     counts: dict[str, int] = {}
+    private: dict[str, int] = {}
     serializer_class = serializers.get_serializer("json")
     with zipfile.ZipFile(into, "w", compression=zipfile.ZIP_DEFLATED) as archive, tenant_context(organisation):
         for app_config in apps.get_app_configs():
@@ -322,6 +331,9 @@ def organisation_export(*, organisation: Organisation, into: IO[bytes]) -> dict[
             for model in app_config.get_models():
                 label = model._meta.label_lower
                 if label in EXPORT_SKIP or model._meta.proxy or not model._meta.managed:
+                    continue
+                if _is_private(label):
+                    private[label] = model._base_manager.count()
                     continue
                 rows = model._base_manager.order_by("pk")
                 counts[label] = rows.count()
@@ -339,6 +351,9 @@ def organisation_export(*, organisation: Organisation, into: IO[bytes]) -> dict[
             "subdomain": organisation_subdomain(organisation),
             "exported_at": timezone.now().isoformat(),
             "rows": counts,
+            "private_not_exported": private,
+            "note": "Journals, conversations and self-check answers belong to each person and are not in this "
+            "export; everyone can download their own journal at /journal/account/ before the organisation goes.",
         }
         archive.writestr("manifest.json", json.dumps(manifest, indent=1))
     return counts

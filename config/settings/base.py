@@ -45,6 +45,10 @@ TENANT_APPS = [
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
+# What belongs to each person alone: never in an organisation's export (the operator console's delete), only in
+# that person's own journal download. App labels or "app.model" labels.
+PRIVATE_TO_EACH_PERSON = ["reflections", "courses.selfcheckresponse"]
+
 TENANT_MODEL = "tenants.Organisation"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"

@@ -179,6 +179,10 @@ def test_delete_needs_the_typed_address(operator):
 def test_delete_downloads_an_export_of_every_table_then_drops_the_schema(operator):
     org = new_org("leaving", "Leaving Care", people=2)
     schema = org.schema_name
+    with tenant_context(org):
+        from reflections.models import JournalEntry
+
+        JournalEntry.objects.create(author=User.objects.first(), title="JOURNAL-MARKER", body="JOURNAL-MARKER")
     response = client_for(None, operator).post(f"/console/{org.pk}/delete/", {"confirm": "Leaving"})
 
     assert response.status_code == 200
@@ -187,15 +191,21 @@ def test_delete_downloads_an_export_of_every_table_then_drops_the_schema(operato
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = set(archive.namelist())
     assert {"manifest.json", "people.user.json", "account.emailaddress.json"} <= names
-    # Generic: every app of the tenant schema is there, whatever it stores.
+    # Generic: every app of the tenant schema is there, whatever it stores, except what is private to each
+    # person (journals, conversations, self-check answers): only counted, never exported.
     assert any(name.startswith("courses.") for name in names)
-    assert any(name.startswith("reflections.") for name in names)
+    assert not any(name.startswith("reflections.") for name in names)
+    assert "courses.selfcheckresponse.json" not in names
     users = json.loads(archive.read("people.user.json"))
     assert sorted(u["fields"]["email"] for u in users) == ["p0@leaving.example", "p1@leaving.example"]
     assert all("password" not in u["fields"] for u in users)  # secrets stay behind
     assert "sessions.session.json" not in names and "mfa.authenticator.json" not in names
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["subdomain"] == "leaving" and manifest["rows"]["people.user"] == 2
+    assert manifest["private_not_exported"]["reflections.journalentry"] == 1
+    assert "JOURNAL-MARKER" not in str(archive.read("manifest.json")) and all(
+        b"JOURNAL-MARKER" not in archive.read(name) for name in names
+    )
 
     assert not schema_exists(schema)
     assert not Organisation.objects.filter(pk=org.pk).exists()
