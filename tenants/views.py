@@ -44,7 +44,7 @@ def terms(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = check_all()
     ok = all(check["ok"] for check in checks.values())
-    return JsonResponse({"ok": ok, "checks": checks, "schema": connection.schema_name}, status=200 if ok else 503)
+    return JsonResponse({"ok": ok, "checks": checks}, status=200 if ok else 503)
 
 
 # --- Sign-up (public site) ------------------------------------------------------------------------------
