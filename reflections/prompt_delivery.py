@@ -155,7 +155,7 @@ def prompts_choose(new: Iterable[tuple[int, int]]) -> int:
         every.append(pk)
     themes = current_themes_for(user_ids)
     recent = _recent_prompts(user_ids)
-    updates = []
+    updates: list[tuple[int, int]] = []
     for delivery_id, user_id in new:
         theme = themes.get(user_id)
         candidates = by_theme.get(theme, []) if theme else []
@@ -163,8 +163,15 @@ def prompts_choose(new: Iterable[tuple[int, int]]) -> int:
         chosen = _pick(candidates or every, recent[user_id], f"{delivery_id}:{user_id}")
         if chosen:
             recent[user_id].add(chosen)
-            updates.append(PromptDelivery(pk=delivery_id, prompt_id=chosen))
-    PromptDelivery.objects.bulk_update(updates, ["prompt"], batch_size=1000)
+            updates.append((delivery_id, chosen))
+    if updates:
+        # One statement for the whole batch (Django's bulk_update builds a CASE per row: ten times slower here).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE reflections_promptdelivery d SET prompt_id = u.prompt_id"
+                " FROM unnest(%s::bigint[], %s::bigint[]) AS u(id, prompt_id) WHERE d.id = u.id",
+                [[pk for pk, _ in updates], [prompt for _, prompt in updates]],
+            )
     return len(updates)
 
 
