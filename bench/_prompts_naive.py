@@ -14,15 +14,13 @@ from __future__ import annotations
 import hashlib
 
 from celery import shared_task
-from django.core.mail import EmailMultiAlternatives
 from django.db import connection
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from courses.selectors import current_behaviour_for
 from people.models import User
 from reflections.models import Prompt, PromptChannel, PromptDefaults, PromptDelivery, PromptSchedule
-from reflections.prompt_delivery import RECENT_DELIVERIES, unsubscribe_token
+from reflections.prompt_delivery import RECENT_DELIVERIES, prompt_email
 from reflections.prompt_tasks import base_url
 from reflections.rhythm import Rhythm, due_slot
 
@@ -75,23 +73,8 @@ def naive_prompt(user_id: int) -> bool:
         delivery.save(update_fields=["prompt"])
     if not by_email:
         return True
-    url = base_url()
-    context = {
-        "delivery": delivery, "prompt": delivery.prompt, "user": user,
-        "write_url": f"{url}/journal/prompts/cards/{delivery.pk}/write/",
-        "settings_url": f"{url}/journal/prompts/",
-        "unsubscribe_url": f"{url}/journal/prompts/stop/{unsubscribe_token(user.pk)}/",
-        "organisation": connection.tenant,
-    }
-    message = EmailMultiAlternatives(
-        subject="A question to reflect on this week",
-        body=render_to_string("reflections/email/prompt.txt", context),
-        to=[user.email],
-        headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-    )
-    message.attach_alternative(render_to_string("reflections/email/prompt.html", context), "text/html")
-    message.send()
+    delivery.user = user
+    prompt_email(delivery, base_url()).send()  # the same email Heartwood sends, one connection per email
     delivery.email_status = PromptDelivery.EmailStatus.SENT
     delivery.emailed_at = timezone.now()
     delivery.email_attempts = 1

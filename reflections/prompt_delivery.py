@@ -203,29 +203,32 @@ def _claim_emails(delivery_ids: list[int]) -> list[PromptDelivery]:
     return claimed
 
 
+def prompt_email(delivery: PromptDelivery, base_url: str) -> EmailMultiAlternatives:
+    """The prompt, a link to write about it, a link to change the rhythm and a one-click stop. No journal text."""
+    context = {
+        "delivery": delivery, "prompt": delivery.prompt, "user": delivery.user,
+        "write_url": f"{base_url}/journal/prompts/cards/{delivery.pk}/write/",
+        "settings_url": f"{base_url}/journal/prompts/",
+        "unsubscribe_url": f"{base_url}/journal/prompts/stop/{unsubscribe_token(delivery.user_id)}/",
+        "organisation": connection.tenant,
+    }
+    message = EmailMultiAlternatives(
+        subject="A question to reflect on this week",
+        body=render_to_string("reflections/email/prompt.txt", context),
+        to=[delivery.user.email],
+        headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    message.attach_alternative(render_to_string("reflections/email/prompt.html", context), "text/html")
+    return message
+
+
 def prompt_emails_send(*, delivery_ids: list[int], base_url: str) -> tuple[int, int]:
     """Send the prompt emails of these deliveries; returns (sent, failed). Failed ones go back to pending."""
     claimed = _claim_emails(delivery_ids)
     if not claimed:
         return 0, 0
-    messages = []
-    for delivery in claimed:
-        context = {
-            "delivery": delivery, "prompt": delivery.prompt, "user": delivery.user,
-            "write_url": f"{base_url}/journal/prompts/cards/{delivery.pk}/write/",
-            "settings_url": f"{base_url}/journal/prompts/",
-            "unsubscribe_url": f"{base_url}/journal/prompts/stop/{unsubscribe_token(delivery.user_id)}/",
-            "organisation": connection.tenant,
-        }
-        message = EmailMultiAlternatives(
-            subject="A question to reflect on this week",
-            body=render_to_string("reflections/email/prompt.txt", context),
-            to=[delivery.user.email],
-            headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        )
-        message.attach_alternative(render_to_string("reflections/email/prompt.html", context), "text/html")
-        messages.append((delivery.pk, message))
+    messages = [(delivery.pk, prompt_email(delivery, base_url)) for delivery in claimed]
     sent_ids, failed_ids = [], []
     with get_connection() as mail:
         for pk, message in messages:
