@@ -11,6 +11,7 @@ then PostgreSQL.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -73,6 +74,49 @@ def _start(label: str, cmd: Sequence[str], env: dict[str, str], width: int) -> s
     return proc
 
 
+GROUPS_FILE = Path(BASE_DIR, ".local", "run-process-groups.json")
+
+
+def _group_members(pgid: int) -> list[int]:
+    """Live processes of a process group that are ours (a reused group id must never hit a stranger)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()
+        if int(fields[2]) == pgid and (b"manage.py" in cmdline or b"config.celery_app" in cmdline):
+            members.append(int(entry.name))
+    return members
+
+
+def _kill_leftover_groups() -> None:
+    """A runner killed with -9 could not stop its web, worker and beat: stop whatever of them is left."""
+    try:
+        groups = [int(pgid) for pgid in json.loads(GROUPS_FILE.read_text())]
+    except (OSError, ValueError, TypeError):
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        members = [pid for pgid in groups for pid in _group_members(pgid)]
+        for pid in members:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+        if members and sig == signal.SIGTERM:
+            time.sleep(3)
+    GROUPS_FILE.unlink(missing_ok=True)
+
+
+def _remember_groups(procs: dict[str, subprocess.Popen[bytes]]) -> None:
+    GROUPS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    GROUPS_FILE.write_text(json.dumps([proc.pid for proc in procs.values()]))
+
+
 def _stop_all(procs: dict[str, subprocess.Popen[bytes]]) -> None:
     for proc in procs.values():
         if proc.poll() is None:
@@ -110,6 +154,7 @@ def _web_port() -> int:
 
 def run() -> int:
     env_settings = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    _kill_leftover_groups()
     with Services("redis") as env:
         env["DJANGO_SETTINGS_MODULE"] = env_settings
         port = _web_port()
@@ -127,6 +172,7 @@ def run() -> int:
                 env, 6,
             ),
         }
+        _remember_groups(procs)
         print(
             "\nHeartwood is starting:\n"
             f"  public site        http://localhost:{port}/\n"
@@ -145,6 +191,7 @@ def run() -> int:
             return 0
         finally:
             _stop_all(procs)
+            GROUPS_FILE.unlink(missing_ok=True)
             print("Stopped Redis and PostgreSQL.", flush=True)
 
 
