@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from people.models import User
 
+from .links import organisation_link
 from .models import Comment, DigestFrequency, EntryShare
 
 SEND_FROM = time(8, 0)
@@ -111,9 +112,7 @@ def digests_due_send(*, now: datetime | None = None) -> int:
     if not news:
         return 0
     mentors = User.objects.filter(pk__in=news, is_active=True).in_bulk()
-    from .prompt_tasks import base_url
-
-    url = base_url()
+    url = organisation_link().rstrip("/")
     messages = []
     for mentor_id, by_mentee in news.items():
         mentor = mentors.get(mentor_id)

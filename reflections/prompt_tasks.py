@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from . import digests, prompt_delivery
+from .links import organisation_link
 from .models import Notification, PromptDelivery
 
 logger = logging.getLogger(__name__)
@@ -29,9 +30,7 @@ def _batches(ids: list[int], size: int = EMAIL_BATCH) -> list[list[int]]:
 
 
 def base_url() -> str:
-    from .tasks import _absolute
-
-    return _absolute("").rstrip("/")
+    return organisation_link().rstrip("/")
 
 
 @shared_task(name="reflections.prompts_dispatch", relayed=True)

@@ -4,19 +4,12 @@ from (tenant-schemas-celery)."""
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-
-def _absolute(path: str) -> str:
-    domain = connection.tenant.get_primary_domain()
-    host = domain.domain if domain else settings.BASE_DOMAIN
-    if settings.SITE_PORT:
-        host = f"{host}:{settings.SITE_PORT}"
-    return f"{settings.SITE_SCHEME}://{host}{path}"
+from .links import organisation_link
 
 
 # relayed: the work is a database row; if Redis is down when it is queued, the relay sends it later.
@@ -41,12 +34,13 @@ def notification_email_send(self, notification_id: int) -> None:  # noqa: ANN001
     if notification is None:
         return  # unshared, deleted or the account went in the meantime
     organisation = getattr(connection.tenant, "name", "Heartwood")
+    link = organisation_link(reverse("reflections:notification_open", args=[notification.pk]))
     try:
         send_mail(
             f"Heartwood: {notification.actor.get_full_name()} {notification.get_kind_display()}",
             f"Hello {notification.recipient.get_short_name()},\n\n"
             f"{notification.actor.get_full_name()} {notification.get_kind_display()} on Heartwood ({organisation}).\n\n"
-            f"Sign in to see it:\n{_absolute(reverse('reflections:notification_open', args=[notification.pk]))}\n\n"
+            f"Sign in to see it:\n{link}\n\n"
             "We never put what people write in emails: journals stay inside Heartwood.\n",
             None,
             [notification.recipient.email],
