@@ -9,6 +9,7 @@ urlpatterns = [
     path("", tenant_views.landing, name="landing"),
     path("healthz", tenant_views.healthz, name="healthz"),
     path("signup/", tenant_views.signup, name="signup"),
+    path("find/", tenant_views.find_organisation, name="find_organisation"),
     path("terms/", tenant_views.terms, name="terms"),
     path("console/", tenant_views.console, name="console"),
     path("console/<int:pk>/", tenant_views.console_organisation, name="console_organisation"),

@@ -151,3 +151,12 @@ class ConfirmDeleteForm(forms.Form):
         if value != self.subdomain:
             raise ValidationError(f"That doesn't match. Type {self.subdomain} exactly to confirm.")
         return value
+
+
+class FindOrganisationForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address", max_length=254,
+        help_text="The one your organisation invited. We'll email you the link to every Heartwood "
+        "organisation where it has an account.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

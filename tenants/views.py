@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,7 +23,8 @@ from django.views.decorators.http import require_POST
 from django_tenants.utils import tenant_context
 
 from . import services
-from .forms import ConfirmDeleteForm, ConsoleSearchForm, SignUpForm
+from .finding import organisations_reminder_task
+from .forms import ConfirmDeleteForm, ConsoleSearchForm, FindOrganisationForm, SignUpForm
 from .health import check_all
 from .models import Organisation
 from .selectors import membership_of, organisations_for_console, subdomain_of
@@ -34,6 +35,19 @@ CONSOLE_PAGE_SIZE = 50
 
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "tenants/landing.html")
+
+
+def find_organisation(request: HttpRequest) -> HttpResponse:
+    """Ask for the links by email. The same answer whether or not the address has an account anywhere."""
+    form = FindOrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.consume(request, action="find_organisation", key=form.cleaned_data["email"].lower()):
+            form.add_error(None, "That's a lot of requests. Please wait a few minutes and try again.")
+        else:
+            email = form.cleaned_data["email"]
+            transaction.on_commit(lambda: organisations_reminder_task.delay(email))
+            return render(request, "tenants/find_sent.html", {"email": email})
+    return render(request, "tenants/find.html", {"form": form})
 
 
 def terms(request: HttpRequest) -> HttpResponse:

@@ -165,7 +165,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TASK_TENANT_CACHE_SECONDS = 0
 CELERY_TIMEZONE = "UTC"
-CELERY_IMPORTS = ["tenants.fanout", "reflections.prompt_tasks"]
+CELERY_IMPORTS = ["tenants.fanout", "tenants.finding", "reflections.prompt_tasks"]
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Every minute, each active organisation records due prompts, relays unsent email and sends digests.
     "reflections-prompts": {"task": "tenants.fan_out", "schedule": 60.0, "args": ["reflections.prompts_dispatch"]},
@@ -199,7 +199,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Heartwood: "
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key", "find_organisation": "10/h/ip,3/h/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Heartwood"
 USERSESSIONS_TRACK_ACTIVITY = True
