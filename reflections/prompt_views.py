@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people.decorators import admin_required
@@ -53,7 +54,13 @@ def prompt_card_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.delivery_dismiss(user=request.user, delivery_id=pk):
         raise Http404
     messages.info(request, "Set aside. It won't show again.")
-    return redirect(request.POST.get("next") or "reflections:journal")
+    # Back to the page the card was on: only a path of this organisation, never another site or organisation.
+    target = request.POST.get("next") or ""
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts=None, require_https=request.is_secure()
+    ):
+        target = reverse("reflections:journal")
+    return redirect(target)
 
 
 @journal_page

@@ -1,0 +1,71 @@
+"""Security review: privacy and tenancy holes found by reading the code, each proved here before it was fixed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from people.services import user_create
+from reflections.models import Prompt, PromptDelivery
+from tests.conftest import PASSWORD, client_for, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Open redirect: "Not now" on a prompt card goes back to the page it was on, never to another site.
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/phish", "//evil.example/phish", "/\\evil.example/", "http://beta.localhost/journal/",
+    "javascript:alert(1)", "nowhere",
+])
+def test_prompt_card_dismiss_never_redirects_off_the_site(alpha, target):
+    leader = make_person(alpha, ["leader"])
+    with tenant_context(alpha):
+        delivery = PromptDelivery.objects.create(
+            user=leader, slot=timezone.now(), prompt=Prompt.objects.filter(is_active=True).first(), channel="app"
+        )
+    response = client_for(alpha, leader).post(f"/journal/prompts/cards/{delivery.pk}/dismiss/", {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/journal/"
+
+
+def test_prompt_card_dismiss_still_returns_to_a_page_of_this_organisation(alpha):
+    leader = make_person(alpha, ["leader"])
+    with tenant_context(alpha):
+        delivery = PromptDelivery.objects.create(
+            user=leader, slot=timezone.now(), prompt=Prompt.objects.filter(is_active=True).first(), channel="app"
+        )
+    response = client_for(alpha, leader).post(f"/journal/prompts/cards/{delivery.pk}/dismiss/", {"next": "/learn/"})
+    assert response.status_code == 302 and response["Location"] == "/learn/"
+
+
+# --- Email confirmation links: a link made in one organisation must confirm nothing in another.
+
+
+def test_email_confirmation_link_of_one_organisation_confirms_nothing_in_another(alpha, beta):
+    with tenant_context(alpha):
+        user_create(email="alpha-unverified@example.org", full_name="Una Alpha", roles=["leader"], password=PASSWORD)
+    client_for(alpha).post("/accounts/login/", {"login": "alpha-unverified@example.org", "password": PASSWORD})
+    link = re.search(r"http://alpha\.localhost\S*(/accounts/confirm-email/\S+)", mail.outbox[-1].body)[1]
+    with tenant_context(alpha):
+        alpha_pk = EmailAddress.objects.get(email="alpha-unverified@example.org").pk
+    with tenant_context(beta):
+        # Someone in beta whose unconfirmed address happens to have the same id.
+        victim = user_create(email="beta-victim@example.org", full_name="Vic Beta", roles=["leader"],
+                             password=PASSWORD)
+        EmailAddress.objects.filter(pk=alpha_pk).exclude(user=victim).delete()
+        EmailAddress.objects.filter(user=victim).update(id=alpha_pk)
+    client_for(beta).get(link)
+    client_for(beta).post(link)
+    with tenant_context(beta):
+        assert not EmailAddress.objects.get(pk=alpha_pk).verified
+    # The link still works where it was sent.
+    client_for(alpha).post(link)
+    with tenant_context(alpha):
+        assert EmailAddress.objects.get(pk=alpha_pk).verified
