@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people.decorators import admin_required
@@ -72,6 +73,9 @@ def prompt_card_write(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('reflections:entry_new')}?prompt={delivery.prompt_id}")
 
 
+# The one-click List-Unsubscribe POST (RFC 8058) comes from the mail provider, with no cookie and no CSRF token:
+# the signed token in the path is the credential, and all a POST can do is switch that person's prompts off.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def prompts_stop(request: HttpRequest, token: str) -> HttpResponse:
     """The stop link in every prompt email: works without signing in, and only for the person it was sent to.
