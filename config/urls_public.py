@@ -1,9 +1,14 @@
 """URLs of the public site: landing, health, sign-up, operator console, operator accounts, Django admin."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from tenants import views as tenant_views
+
+# Operators sign in to the admin through allauth (rate limited, two-step sign-in when set up), never through the
+# admin's own form, which has neither.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", tenant_views.landing, name="landing"),

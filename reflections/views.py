@@ -109,7 +109,11 @@ def journal(request: HttpRequest) -> HttpResponse:
 
 def _lesson_and_prompt(request: HttpRequest, data: Any) -> tuple[Lesson | None, Prompt | None]:
     lesson_id, prompt_id = _int(data.get("lesson")), _int(data.get("prompt"))
-    lesson = Lesson.objects.select_related("module").filter(pk=lesson_id).first() if lesson_id else None
+    # Only lessons learners can see: a hidden module is a draft its admins are still writing.
+    lesson = (
+        Lesson.objects.select_related("module").filter(pk=lesson_id, module__is_hidden=False).first()
+        if lesson_id else None
+    )
     prompt = selectors.prompts_active().filter(pk=prompt_id).first() if prompt_id else None
     return lesson, prompt
 

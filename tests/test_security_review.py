@@ -93,3 +93,51 @@ def test_one_click_stop_works_from_a_mail_provider_without_a_csrf_cookie(alpha, 
     assert "no-store" in response["Cache-Control"]
     with tenant_context(alpha):
         assert PromptSchedule.objects.get(user=leader).frequency == PromptFrequency.OFF
+
+
+# --- The Django admin's own login form skipped allauth's rate limit (and any two-step sign-in) for operators,
+# the accounts that can suspend, export and delete whole organisations.
+
+
+def test_django_admin_login_goes_through_the_rate_limited_sign_in(db):
+    from django_tenants.utils import schema_context
+
+    operator_password = "an-operator-password-77"
+    with schema_context("public"):
+        operator = user_create(email="operator-review@heartwood.test", full_name="Op", roles=[],
+                               password=operator_password, verified=True, is_staff=True)
+    client = client_for(None)
+    for _ in range(8):
+        client.post("/django-admin/login/", {"username": operator.email, "password": "wrong-password-1"})
+    response = client.post("/django-admin/login/?next=/django-admin/",
+                           {"username": operator.email, "password": operator_password})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.get("/django-admin/").status_code == 302  # not signed in by the admin's own form
+    # Signed in the ordinary way, an operator still reaches the admin.
+    signed_in = client_for(None)
+    signed_in.post("/accounts/login/", {"login": operator.email, "password": operator_password})
+    assert signed_in.get("/django-admin/").status_code == 200
+
+
+# --- A lesson of a module the organisation has hidden (a draft its admins are still writing) is not for learners:
+# a new entry "from the lesson" with its id must not show its title or question.
+
+
+def test_new_entry_from_a_hidden_lessons_id_shows_nothing_of_it(alpha):
+    from courses import services as learning
+
+    leader = make_person(alpha, ["leader"])
+    with tenant_context(alpha):
+        module = learning.module_create(title="Draft module for review")
+        lesson = learning.lesson_create(module=module, title="Unfinished lesson title", body="Draft body",
+                                        reflection_question="A draft question nobody should see yet?")
+        learning.module_settings_update(module=module, is_hidden=True)
+    client = client_for(alpha, leader)
+    page = client.get(f"/journal/new/?lesson={lesson.pk}")
+    assert page.status_code == 200
+    assert b"Unfinished lesson title" not in page.content and b"A draft question" not in page.content
+    client.post("/journal/new/", {"title": "Mine", "template": "free", "body": "text", "lesson": lesson.pk})
+    with tenant_context(alpha):
+        from reflections.models import JournalEntry
+
+        assert JournalEntry.objects.get(author=leader).lesson is None
