@@ -301,7 +301,11 @@ def organisation_reactivate(*, organisation: Organisation) -> Organisation:
 
 
 # Made by migrations, or secrets that must not travel (sessions, two-step sign-in keys): not exported.
-EXPORT_SKIP = {"contenttypes.contenttype", "auth.permission", "sessions.session", "mfa.authenticator"}
+EXPORT_SKIP = {
+    "contenttypes.contenttype", "auth.permission", "sessions.session", "mfa.authenticator",
+    # Where and from which IP address people signed in, and pending email confirmation keys.
+    "usersessions.usersession", "account.emailconfirmation",
+}
 
 
 def _is_private(label: str) -> bool:

@@ -200,6 +200,7 @@ def test_delete_downloads_an_export_of_every_table_then_drops_the_schema(operato
     assert sorted(u["fields"]["email"] for u in users) == ["p0@leaving.example", "p1@leaving.example"]
     assert all("password" not in u["fields"] for u in users)  # secrets stay behind
     assert "sessions.session.json" not in names and "mfa.authenticator.json" not in names
+    assert "usersessions.usersession.json" not in names
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["subdomain"] == "leaving" and manifest["rows"]["people.user"] == 2
     assert manifest["private_not_exported"]["reflections.journalentry"] == 1
