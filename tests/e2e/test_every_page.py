@@ -12,6 +12,7 @@ import re
 
 from django_tenants.utils import schema_context, tenant_context
 from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from courses import services as learning_services
 from courses.models import Module
@@ -23,11 +24,30 @@ from tests.e2e.conftest import serious_violations
 
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+NARROWEST = {"width": 320, "height": 640}
 EVERY_SHOT = bool(os.environ.get("A11Y_SHOTS"))  # A11Y_SHOTS=1: a screenshot of every page, to look over
 # Roles the accessibility tree gives to form controls; each needs a name.
 CONTROL_ROLES = {
     "textbox", "searchbox", "combobox", "listbox", "checkbox", "radio", "spinbutton", "slider", "switch",
 }
+
+UNLINKED_ERRORS = """() => {
+  // Each error beside a field must reach a screen reader on the control itself (WCAG 3.3.1, 1.3.1):
+  // aria-invalid, and the message in its description (aria-describedby).
+  const bad = [];
+  for (const error of document.querySelectorAll('.field-error')) {
+    const field = error.closest('.field, fieldset');
+    const controls = field ? [...field.querySelectorAll('input:not([type=hidden]), select, textarea')] : [];
+    const message = error.textContent.replace('Error:', '').trim();
+    const linked = controls.length && controls.every(c => c.getAttribute('aria-invalid') === 'true'
+      && (c.getAttribute('aria-describedby') || '').split(/\\s+/).some(id => {
+        const el = id && document.getElementById(id);
+        return el && el.textContent.includes(message);
+      }));
+    if (!linked) bad.push(message + ' → ' + (controls.map(c => c.outerHTML.slice(0, 90)).join(' | ') || 'no control'));
+  }
+  return bad;
+}"""
 
 TARGET_SIZE = """async () => {
   const results = await axe.run(document, {runOnly: ['target-size']});
@@ -102,7 +122,11 @@ class Checker:
     def visit(self, label: str, url: str) -> None:
         page = self.page
         page.set_viewport_size(PHONE)
-        response = page.goto(url)
+        try:
+            response = page.goto(url)
+        except PlaywrightError as error:  # e.g. an empty error response
+            self.problems.append(f"{self.role} {label} ({url}): {error.message.splitlines()[0]}")
+            return
         status = response.status if response else 0
         if status >= 400:
             page.screenshot(path=f"/tmp/a11y-{self.role}-{_slug(label)}-status.png")
@@ -112,8 +136,30 @@ class Checker:
             self.problems.append(f"{self.role} {label} ({url}): sent to sign in ({page.url})")
             return
         self._check(label, url, PHONE["width"])
+        # WCAG 1.4.10 (reflow) asks for 320 CSS px: a narrow phone, or 1280 px zoomed to 400 %.
+        page.set_viewport_size(NARROWEST)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        if scroll > NARROWEST["width"]:
+            shot = f"/tmp/a11y-{self.role}-{_slug(label)}-320.png"
+            page.screenshot(path=shot, full_page=True)
+            self.problems.append(f"{self.role} {label} ({url}) at 320px: scrolls sideways ({scroll}px) [{shot}]")
         page.set_viewport_size(DESKTOP)
         self._check(label, url, DESKTOP["width"])
+
+    def submit_empty(self, label: str, url: str, button: str) -> None:
+        """Send the form empty (the browser's own checks switched off) and check the page of errors."""
+        page = self.page
+        page.set_viewport_size(PHONE)
+        page.goto(url)
+        page.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+        with page.expect_navigation():
+            page.get_by_role("button", name=button, exact=True).click()
+        self._check(f"{label} with errors", url, PHONE["width"])
+        if not page.locator(".error-summary, .errorlist, .field-error, [aria-invalid=true]").count():
+            self.problems.append(f"{self.role} {label} with errors ({url}): no error shown")
+        unlinked = page.evaluate(UNLINKED_ERRORS)
+        if unlinked:
+            self.problems.append(f"{self.role} {label} with errors ({url}): errors not tied to their field: {unlinked}")
 
     def sign_in(self, login_url: str, email: str) -> None:
         self.visit("sign in", login_url)
@@ -125,17 +171,20 @@ class Checker:
 
 
 def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, live_url, alpha):  # noqa: ANN001
-    leader = make_person(alpha, ["leader"], name="Lee Rivers", email="lee@example.org")
+    # Long, real-looking names and addresses: they must wrap on a phone, not push the page sideways.
+    leader = make_person(alpha, ["leader"], name="Alexandra Wolstenholme-Fitzgerald",
+                         email="alexandra.wolstenholme-fitzgerald@northumbria-care-partnership.example.org")
     mentor = make_person(alpha, ["mentor"], name="Sam Okafor", email="sam@example.org")
     admin = make_person(alpha, ["admin", "leader"], name="Ada Lovelace", email="ada@example.org")
     with tenant_context(alpha):
         MentorPairing.objects.create(leader=leader, mentor=mentor)
         entry = journal.entry_create(
-            author=leader, title="A hard night handover", template="gibbs", behaviours=["attending"],
+            author=leader, title="A hard night handover after the medication round overran", template="gibbs",
+            behaviours=["attending"],
             fields={"gibbs_description": "The night team handed over late.", "gibbs_feelings": "Flustered."},
         )
         journal.entry_share(entry=entry, author=leader, mentor=mentor)
-        journal.comment_create(entry=entry, author=mentor, body="What would five minutes give you?")
+        comment = journal.comment_create(entry=entry, author=mentor, body="What would five minutes give you?")
         module = Module.objects.get(behaviour="attending", source="shipped")
         lesson = module.lessons.first()
         # The leader has finished the module (a CPD row and a certificate) and done its self-check.
@@ -144,6 +193,8 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
         learning_services.self_check_record(
             user=leader, module=module, answers=[3] * len(module.self_check.get("statements", [])),
         )
+        own_module = learning_services.module_create(title="Our medicines round", summary="How we do it here.")
+        own_lesson = learning_services.lesson_create(module=own_module, title="Quiet time", body="Ask for time.")
         invitation_create(email="mina@example.org", full_name="Mina Patel", roles=["mentor"], invited_by=admin)
     with schema_context("public"):
         user_create(email="operator@example.org", full_name="Opal Operator", roles=[], password=PASSWORD,
@@ -180,21 +231,34 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "share entry": org(f"/journal/{entry.pk}/share/"),
             "self-check result": org(f"/learn/{module.slug}/self-check/result/"),
             "certificate": org(f"/learn/cpd/{module.slug}/certificate/"),
+            "delete entry": org(f"/journal/{entry.pk}/delete/"),
+            "delete account": org("/journal/account/delete/"),
             **accounts,
+        }, {
+            "new entry": (org("/journal/new/"), "Save entry"),
+            "password change": (org("/accounts/password/change/"), "Change Password"),
         }),
         "mentor": (mentor.email, org("/accounts/login/"), {
             "home": org("/"), "learning home": org("/learn/"), "journal": org("/journal/"),
             "mentoring": org("/mentoring/"), "digest": org("/mentoring/digest/"),
-            "shared entry": org(f"/journal/{entry.pk}/"), "notifications": org("/notifications/"), **accounts,
-        }),
+            "shared entry": org(f"/journal/{entry.pk}/"), "edit reply": org(f"/journal/comments/{comment.pk}/edit/"),
+            "notifications": org("/notifications/"), **accounts,
+        }, {}),
         "admin": (admin.email, org("/accounts/login/"), {
             "home": org("/"), "welcome": org("/welcome/"), **learning, **own_journal,
             "learning manage": org("/learn/manage/"), "new module": org("/learn/manage/modules/new/"),
+            "edit own module": org(f"/learn/manage/modules/{own_module.pk}/"),
+            "new lesson": org(f"/learn/manage/modules/{own_module.pk}/lessons/new/"),
+            "edit own lesson": org(f"/learn/manage/lessons/{own_lesson.pk}/"),
             "manage": org("/manage/"), "people": org("/manage/people/"),
             "member": org(f"/manage/people/{leader.pk}/"), "invitations": org("/manage/invitations/"),
             "invitation upload": org("/manage/invitations/upload/"), "pairings": org("/manage/pairings/"),
             "learning report": org("/manage/learning/"), "prompt defaults": org("/manage/prompts/"),
             "settings": org("/manage/settings/"), **accounts,
+        }, {
+            "invitations": (org("/manage/invitations/"), "Send invitation"),
+            "pairings": (org("/manage/pairings/"), "Pair them"),
+            "new module": (org("/learn/manage/modules/new/"), "Create the module"),
         }),
         "operator": (
             "operator@example.org", live_url(None, "/accounts/login/"), {
@@ -204,7 +268,7 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
                 "email": live_url(None, "/accounts/email/"),
                 "two-step sign-in": live_url(None, "/accounts/2fa/"),
                 "sessions": live_url(None, "/accounts/sessions/"),
-            },
+            }, {},
         ),
     }
 
@@ -214,19 +278,24 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
     context = browser.new_context(**browser_context_args)
     visitor = Checker(context, "visitor")
     for label, url in {"landing": live_url(None, "/"), "sign-up": live_url(None, "/signup/"),
-                       "terms": live_url(None, "/terms/")}.items():
+                       "terms": live_url(None, "/terms/"), "find your organisation": live_url(None, "/find/"),
+                       "password reset": live_url("alpha", "/accounts/password/reset/")}.items():
         visitor.visit(label, url)
         visited += 1
+    visitor.submit_empty("sign-up", live_url(None, "/signup/"), "Create our space")
+    visitor.submit_empty("sign in", live_url("alpha", "/accounts/login/"), "Sign in")
     problems += visitor.problems
     context.close()
 
-    for role, (email, login_url, pages) in roles.items():
+    for role, (email, login_url, pages, forms) in roles.items():
         context = browser.new_context(**browser_context_args)
         checker = Checker(context, role)
         checker.sign_in(login_url, email)
         for label, url in pages.items():
             checker.visit(label, url)
-        visited += len(pages) + 1
+        for label, (url, button) in forms.items():
+            checker.submit_empty(label, url, button)
+        visited += len(pages) + len(forms) + 1
         problems += checker.problems
         context.close()
 
