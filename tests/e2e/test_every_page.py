@@ -2,10 +2,10 @@
 
 For each page: HTTP status < 400; no axe-core violations (serious and critical through serious_violations,
 and also moderate, minor and WCAG 2.2 target size); exactly one h1; a page title; an accessible name on every
-form control (as Chromium's accessibility tree computes it); no horizontal scroll at 375 px nor at 320 px
-(WCAG 1.4.10). The most used forms are also sent empty and their errors checked. Every problem is collected
-(with a screenshot in /tmp/a11y-*.png) and reported together, so one run shows everything that needs fixing;
-A11Y_SHOTS=1 takes a screenshot of every page."""
+form control (as Chromium's accessibility tree computes it); a visible focus outline on the first 25 tab
+stops at 375 px; no horizontal scroll at 375 px nor at 320 px (WCAG 1.4.10). The most used forms are also
+sent empty and their errors checked. Every problem is collected (with a screenshot in /tmp/a11y-*.png) and
+reported together, so one run shows everything that needs fixing; A11Y_SHOTS=1 screenshots every page."""
 
 from __future__ import annotations
 
@@ -60,6 +60,14 @@ OTHER_AXE = """async () => {
     .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
 }"""
 
+FOCUS_SHOWN = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  if (style.outlineStyle !== 'none' || style.boxShadow !== 'none') return true;
+  return el.outerHTML.slice(0, 90);
+}"""
+
 UNNAMED_CONTROLS = """() => {
   // Fallback beside the accessibility tree: controls with no label, aria-label(ledby) or title.
   const bad = [];
@@ -97,6 +105,20 @@ class Checker:
         ]
         return unnamed + self.page.evaluate(UNNAMED_CONTROLS)
 
+    def _focus_not_shown(self, stops: int = 25) -> list[str]:
+        """Tab through the first stops of the page: each must show a focus outline (WCAG 2.4.7)."""
+        page = self.page
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        unseen = []
+        for _ in range(stops):
+            page.keyboard.press("Tab")
+            shown = page.evaluate(FOCUS_SHOWN)
+            if shown is None:
+                break
+            if shown is not True:
+                unseen.append(shown)
+        return unseen
+
     def _check(self, label: str, url: str, width: int) -> None:
         page = self.page
         found = []
@@ -115,6 +137,9 @@ class Checker:
         if unnamed:
             found.append(f"form controls with no accessible name: {unnamed}")
         if width == PHONE["width"]:
+            unseen = self._focus_not_shown()
+            if unseen:
+                found.append(f"keyboard focus not shown on: {unseen}")
             scroll = page.evaluate("document.documentElement.scrollWidth")
             if scroll > width:
                 found.append(f"scrolls sideways: scrollWidth {scroll}")
