@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from people.models import User
@@ -43,11 +43,20 @@ def _real_user(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def shares_in_force() -> QuerySet[EntryShare]:
+    """Shares made under a pairing that is current today. When a pairing ends, everything shared under it goes
+    dark; pairing the same two people again later does not bring it back (the author shares again)."""
+    pairing = current_pairings().filter(
+        leader_id=OuterRef("entry__author_id"), mentor_id=OuterRef("mentor_id"),
+        starts_on__lte=OuterRef("shared_on"),
+    )
+    return EntryShare.objects.annotate(shared_on=TruncDate("shared_at")).filter(Exists(pairing))
+
+
 def entries_visible_to(user: User) -> QuerySet[JournalEntry]:
     if not _real_user(user):
         return JournalEntry.objects.none()
-    mentees = current_pairings().filter(mentor=user).values("leader_id")
-    shared = EntryShare.objects.filter(mentor=user, entry__author__in=mentees).values("entry_id")
+    shared = shares_in_force().filter(mentor=user).values("entry_id")
     return JournalEntry.objects.filter(Q(author=user) | Q(pk__in=shared, is_draft=False))
 
 
@@ -96,9 +105,7 @@ def _heavy_fields() -> list[str]:
 
 def entry_current_mentors(entry: JournalEntry) -> QuerySet[User]:
     """Mentors the entry is shared with who are current mentors of its author."""
-    return current_mentors_of(entry.author).filter(
-        pk__in=EntryShare.objects.filter(entry=entry).values("mentor_id")
-    )
+    return current_mentors_of(entry.author).filter(pk__in=shares_in_force().filter(entry=entry).values("mentor_id"))
 
 
 def entry_for_viewer(*, user: User, pk: int) -> JournalEntry | None:

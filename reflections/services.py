@@ -213,6 +213,11 @@ def entry_share(*, entry: JournalEntry, author: User, mentor: User) -> EntryShar
     if not is_current_mentor(mentor=mentor, leader=author):
         raise ValidationError("You can only share with your current mentors.")
     share, created = EntryShare.objects.get_or_create(entry=entry, mentor=mentor)
+    if not created and not selectors.shares_in_force().filter(pk=share.pk).exists():
+        # Shared under an earlier pairing with this mentor, which ended: sharing again is a new share.
+        share.shared_at = timezone.now()
+        share.save(update_fields=["shared_at"])
+        created = True
     if created:
         notification_create(recipient=mentor, actor=author, entry=entry, kind=Notification.Kind.SHARED)
     return share
