@@ -18,6 +18,7 @@ from django.utils import timezone
 from . import digests, prompt_delivery
 from .links import organisation_link
 from .models import Notification, PromptDelivery
+from .tasks import notification_email_send
 
 logger = logging.getLogger(__name__)
 EMAIL_BATCH = 100
@@ -52,8 +53,6 @@ def prompts_dispatch() -> int:
     for pk in Notification.objects.filter(
         email_due=True, emailed_at__isnull=True, created_at__lt=timezone.now() - RELAY_AFTER
     ).values_list("id", flat=True)[:1000]:
-        from .tasks import notification_email_send
-
         notification_email_send.delay(pk)
     digests.digests_due_send()
     if new:
