@@ -206,27 +206,47 @@ class CsvReport:
         return len(self.invited) + len(self.skipped) + len(self.rejected)
 
 
+_NOT_CSV = "This does not look like a CSV file. Save your spreadsheet as CSV UTF-8 (comma delimited) and try again."
+# Longer than any real name, email address or list of roles; the csv module's own limit is 128 KB a field.
+CSV_MAX_FIELD = 1000
+_EMAIL_MAX = Invitation._meta.get_field("email").max_length
+_NAME_MAX = Invitation._meta.get_field("full_name").max_length
+
+
+def _decode_csv(data: bytes) -> str:
+    """The file's text, or PeopleError for a file no spreadsheet saves as CSV (binary, UTF-16, NUL bytes)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PeopleError(
+            "This does not look like a CSV file: it was saved as UTF-16 (“Unicode Text”). Save your spreadsheet "
+            "as CSV UTF-8 (comma delimited) and try again."
+        )
+    # A NUL byte anywhere (not only near the start) means a binary file, and PostgreSQL cannot store one.
+    if b"\x00" in data:
+        raise PeopleError(_NOT_CSV)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Excel on Windows saves "CSV (comma delimited)" as Windows-1252 (Latin-1 and a few more letters).
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise PeopleError(_NOT_CSV) from error
+
+
 def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
     if len(data) > CSV_MAX_BYTES:
         raise PeopleError("The file is larger than 1 MB. Please split it into smaller files.")
-    if b"\x00" in data[:4096]:
-        raise PeopleError(
-            "This does not look like a CSV file. Save your spreadsheet as CSV (comma separated) and try again."
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as error:
-            raise PeopleError(
-                "This does not look like a CSV file. Save your spreadsheet as CSV (UTF-8) and try again."
-            ) from error
+    text = _decode_csv(data)
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
         rows = list(reader)
     except csv.Error as error:
-        raise PeopleError(f"We could not read this CSV file ({error}).") from error
+        # Python's wording ("field larger than field limit") would not help; almost always a stray quotation mark.
+        raise PeopleError(
+            f"We could not read line {reader.line_num} of this CSV file: it may have a quotation mark that is "
+            "never closed, or a value that is far too long. Save it again as CSV and try again."
+        ) from error
     rows = [(number, row) for number, row in enumerate(rows, start=1) if any(cell.strip() for cell in row)]
     if not rows:
         raise PeopleError("The file is empty. The first row should be the header: name, email, roles.")
@@ -248,6 +268,12 @@ def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
     result = []
     for number, row in body:
         values = {name: (row[index].strip() if index < len(row) else "") for index, name in enumerate(header)}
+        too_long = [name for name, value in values.items() if len(value) > CSV_MAX_FIELD]
+        if too_long:
+            raise PeopleError(
+                f"Line {number} has a {too_long[0]} longer than {CSV_MAX_FIELD:,} characters. "
+                "Please check the file: a column may be missing a closing quotation mark."
+            )
         result.append((number, values))
     return result
 
@@ -280,6 +306,10 @@ def invitations_import_csv(*, data: bytes, invited_by: User | None) -> CsvReport
             item.reason = "not a valid email address" if email else "no email address"
             report.rejected.append(item)
             continue
+        if len(email) > _EMAIL_MAX or len(values["name"]) > _NAME_MAX:
+            item.reason = f"the {'email address' if len(email) > _EMAIL_MAX else 'name'} is too long"
+            report.rejected.append(item)
+            continue
         unknown = [role for role in role_names if role not in Role.values]
         if unknown:
             item.reason = f"unknown role “{unknown[0]}” (use admin, leader or mentor)"
@@ -304,7 +334,7 @@ def invitations_import_csv(*, data: bytes, invited_by: User | None) -> CsvReport
             continue
         to_create.append(
             Invitation(
-                email=email, full_name=values["name"][:150], roles=sorted(set(role_names)), invited_by=invited_by,
+                email=email, full_name=values["name"], roles=sorted(set(role_names)), invited_by=invited_by,
                 created=now, expires=now + timedelta(days=INVITATION_DAYS),
             )
         )

@@ -117,6 +117,14 @@ def test_csv_upload_reports_each_row(alpha, alpha_people, send_now, django_captu
         ("", "The file is empty"),
         (b"PK\x03\x04\x00\x00binary-spreadsheet", "does not look like a CSV file"),
         (b"\xff\xfe\x00n\x00a\x00m\x00e", "does not look like a CSV file"),
+        # A NUL byte well after the first 4 KB used to reach PostgreSQL (500).
+        ("name,email,roles\n" + "".join(f"P{i},p{i}@example.org,leader\n" for i in range(300))
+         + "Nul\x00Name,nul@example.org,leader\n", "does not look like a CSV file"),
+        ("name,email,roles\nPriya,priya@example.org,leader\n".encode("utf-16"), "saved as UTF-16"),
+        ("name,email,roles\nPriya,priya@example.org,leader\n".encode("utf-16-be"), "does not look like a CSV file"),
+        (b"name,email,roles\nP\x81\x8d,p@example.org,leader\n", "does not look like a CSV file"),
+        ("name,email,roles\n" + "A" * 200_000 + ",a@example.org,leader\n", "We could not read line 2"),
+        ('name,email,roles\n"Unclosed,a@example.org,leader\n' + "B" * 2000 + "\n", "longer than 1,000 characters"),
         (
             "name,email,roles\n" + "".join(f"P{i},p{i}@example.org,leader\n" for i in range(CSV_MAX_ROWS + 1)),
             "you can invite up to 1,000 at a time",
@@ -133,6 +141,26 @@ def test_unusable_csv_files_get_a_clear_error_and_invite_nobody(
     with tenant_context(alpha):
         assert not Invitation.objects.exists()
     assert mail.outbox == []
+
+
+def test_a_latin_1_file_is_read_and_overlong_values_are_rejected_row_by_row(
+    alpha, alpha_people, send_now, django_capture_on_commit_callbacks
+):
+    admin = client_for(alpha, alpha_people.admin)
+    long_email = "a" * 250 + "@example.org"  # a valid shape, but longer than the column holds
+    data = (
+        "name,email,roles\nJosé Núñez,jose@example.org,leader\n"
+        f"Long Address,{long_email},leader\n{'N' * 151},long-name@example.org,leader\n"
+    ).encode("latin-1")
+    response = upload(admin, data, django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert [row.email for row in report.invited] == ["jose@example.org"]
+    assert {row.line: row.reason for row in report.rejected} == {
+        3: "the email address is too long", 4: "the name is too long",
+    }
+    with tenant_context(alpha):
+        assert list(Invitation.objects.values_list("full_name", flat=True)) == ["José Núñez"]
 
 
 def test_a_thousand_rows_are_accepted(alpha, alpha_people, django_capture_on_commit_callbacks, monkeypatch):
