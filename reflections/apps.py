@@ -28,7 +28,7 @@ def template_seed(schema_name: str | None) -> None:
 
     if schema_name != settings.TENANT_BASE_SCHEMA:
         return
-    from .services import prompts_load
+    from .services.prompts import prompts_load
 
     with schema_context(schema_name):
         count = prompts_load()

@@ -114,7 +114,7 @@ class AccountDeleteForm(forms.Form):
         self.user = user
 
     def clean(self) -> dict[str, Any]:
-        from .services import account_delete_blocker
+        from .services.record import account_delete_blocker
 
         blocker = account_delete_blocker(user=self.user)
         if blocker:

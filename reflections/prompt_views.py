@@ -15,22 +15,31 @@ from django.views.decorators.http import require_http_methods, require_POST
 from people.decorators import admin_required
 from people.models import User
 
-from . import selectors, services
 from .models import PromptDelivery
 from .prompt_delivery import unsubscribe_user_id
 from .prompt_forms import DefaultsForm, DigestForm, RhythmForm
+from .selectors.prompts import (
+    digest_frequency_for,
+    next_prompt_at,
+    organisation_time_zone,
+    prompt_cards_for,
+    prompt_defaults,
+    prompts_active,
+    rhythm_for,
+)
+from .services import prompts
 from .views import journal_page
 
 
 @journal_page
 @require_http_methods(["GET", "POST"])
 def prompts_page(request: HttpRequest) -> HttpResponse:
-    rhythm = selectors.rhythm_for(request.user)
-    tz = selectors.organisation_time_zone()
+    rhythm = rhythm_for(request.user)
+    tz = organisation_time_zone()
     if request.method == "POST":
         form = RhythmForm(request.POST, organisation_time_zone=tz)
         if form.is_valid():
-            services.rhythm_update(user=request.user, **form.cleaned_data)
+            prompts.rhythm_update(user=request.user, **form.cleaned_data)
             messages.success(request, "Saved. Your prompts will follow this rhythm.")
             return redirect("reflections:prompts")
     else:
@@ -40,19 +49,19 @@ def prompts_page(request: HttpRequest) -> HttpResponse:
             "channel": rhythm.channel, "paused_until": rhythm.paused_until,
         })
     groups: dict[str, list] = {}
-    for prompt in selectors.prompts_active():
+    for prompt in prompts_active():
         groups.setdefault(prompt.theme, []).append(prompt)
     themes = [(theme.replace("-", " ").capitalize(), items) for theme, items in groups.items()]
     return render(request, "reflections/prompts.html", {
-        "form": form, "rhythm": rhythm, "next_prompt_at": selectors.next_prompt_at(request.user),
-        "themes": themes, "cards": selectors.prompt_cards_for(request.user),
+        "form": form, "rhythm": rhythm, "next_prompt_at": next_prompt_at(request.user),
+        "themes": themes, "cards": prompt_cards_for(request.user),
     })
 
 
 @journal_page
 @require_POST
 def prompt_card_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    if not services.delivery_dismiss(user=request.user, delivery_id=pk):
+    if not prompts.delivery_dismiss(user=request.user, delivery_id=pk):
         raise Http404
     messages.info(request, "Set aside. It won't show again.")
     # Back to the page the card was on: only a path of this organisation, never another site or organisation.
@@ -69,7 +78,7 @@ def prompt_card_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 def prompt_card_write(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a new entry with this prompt; the card has done its job and goes."""
     delivery = get_object_or_404(PromptDelivery, pk=pk, user=request.user, prompt__isnull=False)
-    services.delivery_dismiss(user=request.user, delivery_id=delivery.pk)
+    prompts.delivery_dismiss(user=request.user, delivery_id=delivery.pk)
     return redirect(f"{reverse('reflections:entry_new')}?prompt={delivery.prompt_id}")
 
 
@@ -85,7 +94,7 @@ def prompts_stop(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         response = render(request, "404.html", status=404)
     elif request.method == "POST":
-        services.prompts_stop(user=user)
+        prompts.prompts_stop(user=user)
         response = render(request, "reflections/prompts_stopped.html", {"person": user})
     else:
         response = render(request, "reflections/prompts_stop.html", {"person": user, "token": token})
@@ -96,11 +105,11 @@ def prompts_stop(request: HttpRequest, token: str) -> HttpResponse:
 @admin_required
 @require_http_methods(["GET", "POST"])
 def prompts_defaults(request: HttpRequest) -> HttpResponse:
-    defaults = selectors.prompt_defaults()
+    defaults = prompt_defaults()
     if request.method == "POST":
         form = DefaultsForm(request.POST)
         if form.is_valid():
-            services.prompt_defaults_update(**form.cleaned_data)
+            prompts.prompt_defaults_update(**form.cleaned_data)
             messages.success(request, "Saved. People who haven't chosen their own rhythm now follow this one.")
             return redirect("reflections:prompts_defaults")
     else:
@@ -109,7 +118,7 @@ def prompts_defaults(request: HttpRequest) -> HttpResponse:
             "channel": defaults.channel,
         })
     return render(request, "reflections/prompts_defaults.html", {
-        "form": form, "time_zone": selectors.organisation_time_zone(),
+        "form": form, "time_zone": organisation_time_zone(),
     })
 
 
@@ -121,9 +130,9 @@ def mentoring_digest(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = DigestForm(request.POST)
         if form.is_valid():
-            services.digest_update(mentor=request.user, frequency=form.cleaned_data["frequency"])
+            prompts.digest_update(mentor=request.user, frequency=form.cleaned_data["frequency"])
             messages.success(request, "Saved.")
             return redirect("reflections:mentoring_digest")
     else:
-        form = DigestForm(initial={"frequency": selectors.digest_frequency_for(request.user)})
+        form = DigestForm(initial={"frequency": digest_frequency_for(request.user)})
     return render(request, "reflections/mentoring_digest.html", {"form": form})

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from courses.models import Behaviour, Lesson
 from people.selectors import current_mentors_of
 
-from . import selectors, services
 from .forms import (
     AccountDeleteForm,
     AutosaveForm,
@@ -34,6 +33,15 @@ from .forms import (
     ShareForm,
 )
 from .models import SECTIONS, TEXT_FIELDS, EntryTemplate, JournalEntry, Notification, Prompt
+from .selectors.conversations import comment_for_writer, entry_acknowledgements, entry_threads
+from .selectors.journal import journal_list
+from .selectors.notifications import notifications_for, unread_notification_count
+from .selectors.prompts import prompts_active
+from .selectors.sharing import entry_current_mentors, entry_reads, entry_shares_with_reads, mentoring_overview
+from .selectors.visibility import entry_for_viewer, own_entries
+from .services import conversations, record, sharing
+from .services import journal as journal_services
+from .services import notifications as notification_services
 
 PAGE_SIZE = 20
 SEARCH_SESSION_KEY = "journal_search"
@@ -66,7 +74,7 @@ def _int(value: Any) -> int | None:
 
 
 def _own_entry(request: HttpRequest, pk: int) -> JournalEntry:
-    entry = selectors.own_entries(request.user).filter(pk=pk).first()
+    entry = own_entries(request.user).filter(pk=pk).first()
     if entry is None:
         raise Http404
     return entry
@@ -99,11 +107,11 @@ def journal(request: HttpRequest) -> HttpResponse:
             "template": form.cleaned_data["template"], "shared": form.cleaned_data["shared"],
             "date_from": form.cleaned_data["date_from"], "date_to": form.cleaned_data["date_to"],
         }
-    entries = selectors.journal_list(user=request.user, **filters)
+    entries = journal_list(user=request.user, **filters)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reflections/journal_list.html", {
         "form": form, "page": page, "filtering": bool(saved),
-        "unread_count": selectors.unread_notification_count(request.user),
+        "unread_count": unread_notification_count(request.user),
     })
 
 
@@ -114,7 +122,7 @@ def _lesson_and_prompt(request: HttpRequest, data: Any) -> tuple[Lesson | None, 
         Lesson.objects.select_related("module").filter(pk=lesson_id, module__is_hidden=False).first()
         if lesson_id else None
     )
-    prompt = selectors.prompts_active().filter(pk=prompt_id).first() if prompt_id else None
+    prompt = prompts_active().filter(pk=prompt_id).first() if prompt_id else None
     return lesson, prompt
 
 
@@ -122,7 +130,7 @@ def _draft_from(request: HttpRequest) -> JournalEntry | None:
     draft_id = _int(request.POST.get("draft_id"))
     if not draft_id:
         return None
-    entry = selectors.own_entries(request.user).filter(pk=draft_id, is_draft=True).first()
+    entry = own_entries(request.user).filter(pk=draft_id, is_draft=True).first()
     if entry is None:
         raise Http404
     return entry
@@ -143,12 +151,12 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             if draft is None:
-                entry = services.entry_create(
+                entry = journal_services.entry_create(
                     author=request.user, title=data["title"], template=data["template"], fields=form.text_fields(),
                     behaviours=data["behaviours"], lesson=lesson, prompt=prompt, is_draft=keep_draft,
                 )
             else:
-                entry = services.entry_update(
+                entry = journal_services.entry_update(
                     entry=draft, author=request.user, title=data["title"], template=data["template"],
                     fields=form.text_fields(), behaviours=data["behaviours"], is_draft=keep_draft,
                 )
@@ -178,12 +186,12 @@ def entry_autosave(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"saved": False}, status=400)
     draft = None
     if _int(request.POST.get("draft_id")):
-        draft = selectors.own_entries(request.user).filter(pk=_int(request.POST.get("draft_id"))).first()
-        if draft is None or not services.autosave_allowed(draft):
+        draft = own_entries(request.user).filter(pk=_int(request.POST.get("draft_id"))).first()
+        if draft is None or not journal_services.autosave_allowed(draft):
             raise Http404
     lesson, prompt = _lesson_and_prompt(request, request.POST)
     data = form.cleaned_data
-    entry = services.entry_autosave(
+    entry = journal_services.entry_autosave(
         author=request.user, entry=draft, title=data["title"], template=data["template"],
         fields=form.text_fields(), behaviours=data["behaviours"], lesson=lesson, prompt=prompt,
     )
@@ -203,7 +211,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EntryForm(request.POST, allow_empty=keep_draft)
         if form.is_valid():
             data = form.cleaned_data
-            services.entry_update(
+            journal_services.entry_update(
                 entry=entry, author=request.user, title=data["title"], template=data["template"],
                 fields=form.text_fields(), behaviours=data["behaviours"], is_draft=keep_draft,
             )
@@ -214,35 +222,35 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial.update(title=entry.title, template=entry.template, behaviours=entry.behaviours)
         form = EntryForm(initial=initial)
     return render(request, "reflections/entry_form.html", _entry_context(
-        form, lesson=entry.lesson, prompt=entry.prompt, draft_id=entry.pk, autosave=services.autosave_allowed(entry),
-        entry=entry,
+        form, lesson=entry.lesson, prompt=entry.prompt, draft_id=entry.pk,
+        autosave=journal_services.autosave_allowed(entry), entry=entry,
     ))
 
 
 @journal_page
 @require_http_methods(["GET"])
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = selectors.entry_for_viewer(user=request.user, pk=pk)
+    entry = entry_for_viewer(user=request.user, pk=pk)
     if entry is None:
         raise Http404
     is_author = entry.author_id == request.user.pk
     if not is_author:
-        services.entry_read_record(entry=entry, reader=request.user)
-    services.notifications_mark_read_for_entry(user=request.user, entry=entry)
-    shares = selectors.entry_shares_with_reads(entry) if is_author else []
-    acknowledgements = list(selectors.entry_acknowledgements(entry, request.user))
-    threads = selectors.entry_threads(entry, request.user, shares)
+        sharing.entry_read_record(entry=entry, reader=request.user)
+    notification_services.notifications_mark_read_for_entry(user=request.user, entry=entry)
+    shares = entry_shares_with_reads(entry) if is_author else []
+    acknowledgements = list(entry_acknowledgements(entry, request.user))
+    threads = entry_threads(entry, request.user, shares)
     now = timezone.now()
     for thread in threads:
         thread.form = CommentForm(auto_id=f"id_reply_{thread.mentor.pk}_%s")
         for comment in thread.comments:
-            comment.can_edit = services.comment_can_edit(comment, request.user, now)
+            comment.can_edit = conversations.comment_can_edit(comment, request.user, now)
             comment.is_mine = comment.author_id == request.user.pk
     return render(request, "reflections/entry_detail.html", {
         "entry": entry, "is_author": is_author, "shares": shares, "threads": threads,
         "acknowledgements": acknowledgements,
         "can_acknowledge": not is_author and not acknowledgements,
-        "reads": selectors.entry_reads(entry) if is_author and shares else [],
+        "reads": entry_reads(entry) if is_author and shares else [],
     })
 
 
@@ -251,7 +259,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _own_entry(request, pk)
     if request.method == "POST":
-        services.entry_delete(entry=entry, author=request.user)
+        journal_services.entry_delete(entry=entry, author=request.user)
         messages.success(request, "Entry deleted, with its conversation. It cannot be brought back.")
         return redirect("reflections:journal")
     return render(request, "reflections/entry_delete.html", {"entry": entry})
@@ -264,13 +272,13 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def entry_share(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _own_entry(request, pk)
-    shares = selectors.entry_shares_with_reads(entry)
+    shares = entry_shares_with_reads(entry)
     available = current_mentors_of(request.user).exclude(pk__in=[share.mentor_id for share in shares])
     form = ShareForm(request.POST or None, mentors=available)
     if request.method == "POST" and not entry.is_draft and form.is_valid():
         try:
             for mentor in form.cleaned_data["mentors"]:
-                services.entry_share(entry=entry, author=request.user, mentor=mentor)
+                sharing.entry_share(entry=entry, author=request.user, mentor=mentor)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
@@ -292,7 +300,7 @@ def entry_unshare(request: HttpRequest, pk: int, mentor_id: int) -> HttpResponse
     share = entry.shares.select_related("mentor").filter(mentor_id=mentor_id).first()
     if share is None:
         raise Http404
-    services.entry_unshare(entry=entry, author=request.user, mentor=share.mentor)
+    sharing.entry_unshare(entry=entry, author=request.user, mentor=share.mentor)
     messages.success(request, f"{share.mentor.get_full_name()} can no longer see this entry.")
     return redirect("reflections:entry_share", pk=entry.pk)
 
@@ -303,16 +311,16 @@ def entry_unshare(request: HttpRequest, pk: int, mentor_id: int) -> HttpResponse
 @journal_page
 @require_POST
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = selectors.entry_for_viewer(user=request.user, pk=pk)
+    entry = entry_for_viewer(user=request.user, pk=pk)
     if entry is None:
         raise Http404
     form = CommentForm(request.POST)
     if form.is_valid():
         mentor = None
         if entry.author_id == request.user.pk:
-            mentor = selectors.entry_current_mentors(entry).filter(pk=_int(request.POST.get("mentor"))).first()
+            mentor = entry_current_mentors(entry).filter(pk=_int(request.POST.get("mentor"))).first()
         try:
-            comment = services.comment_create(
+            comment = conversations.comment_create(
                 entry=entry, author=request.user, body=form.cleaned_data["body"], mentor=mentor
             )
         except ValidationError as error:
@@ -328,16 +336,16 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 @journal_page
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = selectors.comment_for_writer(user=request.user, pk=pk)
+    comment = comment_for_writer(user=request.user, pk=pk)
     if comment is None:
         raise Http404
     back = reverse("reflections:entry_detail", args=[comment.entry_id]) + f"#comment-{comment.pk}"
-    if not services.comment_can_edit(comment, request.user):
+    if not conversations.comment_can_edit(comment, request.user):
         messages.error(request, "Replies can be changed for 15 minutes after they are sent. You can still delete it.")
         return redirect(back)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
-        services.comment_update(comment=comment, author=request.user, body=form.cleaned_data["body"])
+        conversations.comment_update(comment=comment, author=request.user, body=form.cleaned_data["body"])
         messages.success(request, "Reply updated.")
         return redirect(back)
     return render(request, "reflections/comment_edit.html", {"comment": comment, "form": form, "back": back})
@@ -346,11 +354,11 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @journal_page
 @require_POST
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = selectors.comment_for_writer(user=request.user, pk=pk)
+    comment = comment_for_writer(user=request.user, pk=pk)
     if comment is None:
         raise Http404
     entry_id, thread = comment.entry_id, comment.mentor_id
-    services.comment_delete(comment=comment, author=request.user)
+    conversations.comment_delete(comment=comment, author=request.user)
     messages.success(request, "Reply deleted.")
     return redirect(reverse("reflections:entry_detail", args=[entry_id]) + f"#conversation-{thread}")
 
@@ -358,10 +366,10 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @journal_page
 @require_POST
 def entry_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = selectors.entry_for_viewer(user=request.user, pk=pk)
+    entry = entry_for_viewer(user=request.user, pk=pk)
     if entry is None or entry.author_id == request.user.pk:
         raise Http404
-    services.entry_acknowledge(entry=entry, mentor=request.user)
+    conversations.entry_acknowledge(entry=entry, mentor=request.user)
     messages.success(request, f"{entry.author.get_short_name()} will see that you've read this.")
     return redirect("reflections:entry_detail", pk=entry.pk)
 
@@ -373,22 +381,22 @@ def entry_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def mentoring(request: HttpRequest) -> HttpResponse:
     return render(request, "reflections/mentoring.html", {
-        "mentees": selectors.mentoring_overview(request.user),
-        "unread_count": selectors.unread_notification_count(request.user),
+        "mentees": mentoring_overview(request.user),
+        "unread_count": unread_notification_count(request.user),
     })
 
 
 @journal_page
 @require_http_methods(["GET"])
 def notifications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notifications_for(request.user), 30).get_page(request.GET.get("page"))
+    page = Paginator(notifications_for(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "reflections/notifications.html", {"page": page})
 
 
 @journal_page
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_read(user=request.user)
+    notification_services.notifications_mark_read(user=request.user)
     messages.success(request, "All caught up.")
     return redirect("reflections:notifications")
 
@@ -399,8 +407,8 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = Notification.objects.filter(pk=pk, recipient=request.user).first()
     if notification is None:
         raise Http404
-    services.notifications_mark_read(user=request.user, notification_ids=[notification.pk])
-    if selectors.entry_for_viewer(user=request.user, pk=notification.entry_id) is None:
+    notification_services.notifications_mark_read(user=request.user, notification_ids=[notification.pk])
+    if entry_for_viewer(user=request.user, pk=notification.entry_id) is None:
         messages.info(request, "That entry is no longer shared with you.")
         return redirect("reflections:notifications")
     return redirect("reflections:entry_detail", pk=notification.entry_id)
@@ -416,14 +424,14 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def account(request: HttpRequest) -> HttpResponse:
     return render(request, "reflections/account.html", {
-        "entry_count": selectors.own_entries(request.user).count(), "import_form": ImportForm(),
+        "entry_count": own_entries(request.user).count(), "import_form": ImportForm(),
     })
 
 
 @journal_page
 @require_http_methods(["GET"])
 def journal_export(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(services.journal_export_zip(user=request.user), content_type="application/zip")
+    response = HttpResponse(record.journal_export_zip(user=request.user), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="heartwood-journal-{timezone.localdate()}.zip"'
     return response
 
@@ -435,17 +443,17 @@ def journal_import(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > services.MAX_IMPORT_BYTES:
+            if upload.size > record.MAX_IMPORT_BYTES:
                 raise ValidationError("That file is too large to import (the limit is 20 MB).")
-            data = services.journal_import_parse(upload.read())
-            count = services.journal_import(user=request.user, data=data)
+            data = record.journal_import_parse(upload.read())
+            count = record.journal_import(user=request.user, data=data)
         except ValidationError as error:
             form.add_error("file", error.messages[0])
         else:
             messages.success(request, f"{count} entr{'y' if count == 1 else 'ies'} added to your journal.")
             return redirect("reflections:journal")
     return render(request, "reflections/account.html", {
-        "entry_count": selectors.own_entries(request.user).count(), "import_form": form,
+        "entry_count": own_entries(request.user).count(), "import_form": form,
     }, status=400)
 
 
@@ -456,7 +464,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
-        services.account_delete(user=user)
+        record.account_delete(user=user)
         response = render(request, "reflections/account_deleted.html")
         return response
     return render(request, "reflections/account_delete.html", {"form": form})

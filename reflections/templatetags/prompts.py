@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from reflections.selectors import prompt_cards_for
+from reflections.selectors.prompts import prompt_cards_for
 
 register = template.Library()
 

@@ -3,7 +3,8 @@
 For each page: HTTP status < 400; no axe-core violations (serious and critical through serious_violations,
 and also moderate, minor and WCAG 2.2 target size); exactly one h1; a page title; an accessible name on every
 form control (as Chromium's accessibility tree computes it); a visible focus outline on the first 25 tab
-stops at 375 px; no horizontal scroll at 375 px nor at 320 px (WCAG 1.4.10). The most used forms are also
+stops at 375 px; no horizontal scroll at 375 px nor at 320 px, and no table wider than the page there, even
+inside a scrolling wrapper (WCAG 1.4.10). The most used forms are also
 sent empty and their errors checked. Every problem is collected (with a screenshot in /tmp/a11y-*.png) and
 reported together, so one run shows everything that needs fixing; A11Y_SHOTS=1 screenshots every page."""
 
@@ -20,7 +21,9 @@ from courses import services as learning_services
 from courses.models import Module
 from people.models import MentorPairing
 from people.services import invitation_create, user_create
-from reflections import services as journal
+from reflections.services.conversations import comment_create
+from reflections.services.journal import entry_create
+from reflections.services.sharing import entry_share
 from tests.conftest import PASSWORD, make_person
 from tests.e2e.conftest import serious_violations
 
@@ -50,6 +53,11 @@ UNLINKED_ERRORS = """() => {
   }
   return bad;
 }"""
+
+WIDE_TABLES = """() => [...document.querySelectorAll('table')]
+  .filter(t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+    || (t.parentElement.scrollWidth > t.parentElement.clientWidth + 1))
+  .map(t => (t.className || 'table') + ' ' + Math.round(t.getBoundingClientRect().width) + 'px')"""
 
 OTHER_AXE = """async () => {
   // What serious_violations leaves out: moderate and minor findings, and WCAG 2.2 AA 2.5.8 (target size),
@@ -173,6 +181,13 @@ class Checker:
             shot = f"/tmp/a11y-{self.role}-{_slug(label)}-320.png"
             page.screenshot(path=shot, full_page=True)
             self.problems.append(f"{self.role} {label} ({url}) at 320px: scrolls sideways ({scroll}px) [{shot}]")
+        # A table inside a scrolling wrapper keeps the page narrow but hides columns off to the side: every
+        # table must fit or stack at 320 px.
+        wide = page.evaluate(WIDE_TABLES)
+        if wide:
+            shot = f"/tmp/a11y-{self.role}-{_slug(label)}-320-table.png"
+            page.screenshot(path=shot, full_page=True)
+            self.problems.append(f"{self.role} {label} ({url}) at 320px: tables wider than the page {wide} [{shot}]")
         page.set_viewport_size(DESKTOP)
         self._check(label, url, DESKTOP["width"])
 
@@ -208,13 +223,13 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
     admin = make_person(alpha, ["admin", "leader"], name="Ada Lovelace", email="ada@example.org")
     with tenant_context(alpha):
         MentorPairing.objects.create(leader=leader, mentor=mentor)
-        entry = journal.entry_create(
+        entry = entry_create(
             author=leader, title="A hard night handover after the medication round overran", template="gibbs",
             behaviours=["attending"],
             fields={"gibbs_description": "The night team handed over late.", "gibbs_feelings": "Flustered."},
         )
-        journal.entry_share(entry=entry, author=leader, mentor=mentor)
-        comment = journal.comment_create(entry=entry, author=mentor, body="What would five minutes give you?")
+        entry_share(entry=entry, author=leader, mentor=mentor)
+        comment = comment_create(entry=entry, author=mentor, body="What would five minutes give you?")
         module = Module.objects.get(behaviour="attending", source="shipped")
         lesson = module.lessons.first()
         # The leader has finished the module (a CPD row and a certificate) and done its self-check.

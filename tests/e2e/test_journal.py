@@ -107,22 +107,25 @@ def test_write_share_talk_unshare_on_a_phone(page: Page, browser: Browser, live_
 def test_journal_pages_fit_a_phone_and_are_accessible(page: Page, live_url, alpha):
     from django_tenants.utils import tenant_context
 
-    from reflections import services
+    from reflections.services.conversations import comment_create
+    from reflections.services.journal import entry_create
+    from reflections.services.prompts import prompts_load
+    from reflections.services.sharing import entry_share
 
     leader = make_person(alpha, ["leader", "mentor"], name="Jo Rivers", email="jo@example.org")
     mentor = make_person(alpha, ["mentor"], name="Sam Okafor", email="sam@example.org")
     pair(alpha, leader, mentor)
     with tenant_context(alpha):
-        services.prompts_load()
+        prompts_load()
         for n, template in enumerate(["free", "gibbs", "what-so-what-now-what"] * 3):
-            entry = services.entry_create(
+            entry = entry_create(
                 author=leader, title=f"Reflection number {n} about a long and winding handover", template=template,
                 fields={"body": "Some *thoughts*.", "what": "A thing", "gibbs_description": "It happened."},
                 behaviours=["attending", "helping"] if n % 2 else ["empathising"],
             )
             if n % 3 == 0:
-                services.entry_share(entry=entry, author=leader, mentor=mentor)
-                services.comment_create(entry=entry, author=mentor, body="Thank you for sharing this.")
+                entry_share(entry=entry, author=leader, mentor=mentor)
+                comment_create(entry=entry, author=mentor, body="Thank you for sharing this.")
 
     page.set_viewport_size(PHONE)
     sign_in(page, live_url("alpha", "/accounts/login/?next=/journal/"), leader.email)

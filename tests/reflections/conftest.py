@@ -13,8 +13,10 @@ from django_tenants.utils import schema_context, tenant_context
 
 from people.models import MentorPairing, User
 from people.services import user_create
-from reflections import services
 from reflections.models import Comment, JournalEntry
+from reflections.services.conversations import comment_create
+from reflections.services.journal import entry_create
+from reflections.services.sharing import entry_share
 from tests.conftest import PASSWORD, make_person
 
 
@@ -63,15 +65,15 @@ def journal(db, alpha, beta, django_capture_on_commit_callbacks) -> Journal:  # 
     pair(alpha, other_leader, other_mentor)
     pair(alpha, admin, mentor_shared)
     with tenant_context(alpha):
-        entry = services.entry_create(
+        entry = entry_create(
             author=author, title=f"Hard handover {marker}", template="gibbs",
             fields={"gibbs_description": f"What happened {marker}", "gibbs_feelings": "Tired and worried."},
             behaviours=["attending"],
         )
-        services.entry_share(entry=entry, author=author, mentor=mentor_shared)
-        services.entry_share(entry=entry, author=author, mentor=mentor_ended)
-        mentor_comment = services.comment_create(entry=entry, author=mentor_shared, body=f"Mentor says {marker}")
-        author_comment = services.comment_create(
+        entry_share(entry=entry, author=author, mentor=mentor_shared)
+        entry_share(entry=entry, author=author, mentor=mentor_ended)
+        mentor_comment = comment_create(entry=entry, author=mentor_shared, body=f"Mentor says {marker}")
+        author_comment = comment_create(
             entry=entry, author=author, body=f"Author replies {marker}", mentor=mentor_shared
         )
         # The pairing with this mentor ended today: from now on they must see nothing.

@@ -9,8 +9,12 @@ import pytest
 from django.core import mail
 from django_tenants.utils import tenant_context
 
-from reflections import digests, services
+from reflections import digests
 from reflections.models import MentorDigest
+from reflections.services.conversations import comment_create
+from reflections.services.journal import entry_create
+from reflections.services.prompts import digest_update
+from reflections.services.sharing import entry_share
 from tests.conftest import client_for, make_person
 from tests.reflections.conftest import pair
 
@@ -19,10 +23,10 @@ pytestmark = pytest.mark.django_db
 
 def _shared_entry(alpha, leader, mentor, marker: str):  # noqa: ANN001
     with tenant_context(alpha):
-        entry = services.entry_create(author=leader, title=f"Title {marker}", template="free",
+        entry = entry_create(author=leader, title=f"Title {marker}", template="free",
                                       fields={"body": f"Body {marker}"})
-        services.entry_share(entry=entry, author=leader, mentor=mentor)
-        services.comment_create(entry=entry, author=leader, body=f"Reply {marker}", mentor=mentor)
+        entry_share(entry=entry, author=leader, mentor=mentor)
+        comment_create(entry=entry, author=leader, body=f"Reply {marker}", mentor=mentor)
     return entry
 
 
@@ -74,8 +78,8 @@ def test_weekly_and_off(alpha):
         pair(alpha, leader, mentor, starts_on=datetime.now(UTC).date() - timedelta(days=30))
         _shared_entry(alpha, leader, mentor, "W")
     with tenant_context(alpha):
-        services.digest_update(mentor=weekly, frequency="weekly")
-        services.digest_update(mentor=off, frequency="off")
+        digest_update(mentor=weekly, frequency="weekly")
+        digest_update(mentor=off, frequency="off")
     next_monday = datetime.now(UTC).replace(hour=10, minute=0) + timedelta(days=7 - datetime.now(UTC).weekday())
     mail.outbox.clear()
     with tenant_context(alpha):
@@ -101,7 +105,7 @@ def test_mentors_get_no_email_per_event_but_authors_do(alpha):
 
     entry = _shared_entry(alpha, leader, mentor, "Y")
     with tenant_context(alpha):
-        services.comment_create(entry=entry, author=mentor, body="Thanks")
+        comment_create(entry=entry, author=mentor, body="Thanks")
         to_mentor = Notification.objects.filter(recipient=mentor)
         to_author = Notification.objects.filter(recipient=leader)
         assert to_mentor.exists() and not to_mentor.filter(email_due=True).exists()

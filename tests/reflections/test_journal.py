@@ -12,7 +12,6 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
 from courses.models import Lesson
-from reflections import services
 from reflections.models import (
     Acknowledgement,
     Comment,
@@ -22,6 +21,10 @@ from reflections.models import (
     Notification,
     Prompt,
 )
+from reflections.services.conversations import comment_create, entry_acknowledge
+from reflections.services.journal import entry_autosave, entry_create
+from reflections.services.prompts import PROMPTS_FILE, prompts_load
+from reflections.services.sharing import entry_read_record, entry_share
 from tests.conftest import client_for, make_person
 from tests.reflections.conftest import pair
 
@@ -91,9 +94,9 @@ def test_autosave_creates_then_updates_one_draft_and_saving_publishes_it(alpha, 
 def test_autosave_refuses_someone_elses_draft_and_shared_entries(alpha, leader, mentor):
     other = make_person(alpha, ["leader"])
     with tenant_context(alpha):
-        theirs = services.entry_autosave(author=other, entry=None, title="", template="free", fields={"body": "x"})
-        shared = services.entry_create(author=leader, title="Done", template="free", fields={"body": "y"})
-        services.entry_share(entry=shared, author=leader, mentor=mentor)
+        theirs = entry_autosave(author=other, entry=None, title="", template="free", fields={"body": "x"})
+        shared = entry_create(author=leader, title="Done", template="free", fields={"body": "y"})
+        entry_share(entry=shared, author=leader, mentor=mentor)
     client = client_for(alpha, leader)
     for pk in (theirs.pk, shared.pk):
         response = client.post("/journal/autosave/", {"draft_id": pk, "template": "free", "body": "overwrite"})
@@ -105,7 +108,7 @@ def test_autosave_refuses_someone_elses_draft_and_shared_entries(alpha, leader, 
 
 def test_autosave_keeps_a_private_saved_entry_and_its_title(alpha, leader):
     with tenant_context(alpha):
-        mine = services.entry_create(author=leader, title="Done", template="free", fields={"body": "y"})
+        mine = entry_create(author=leader, title="Done", template="free", fields={"body": "y"})
     client = client_for(alpha, leader)
     response = client.post("/journal/autosave/", {"draft_id": mine.pk, "title": "", "template": "free",
                                                   "body": "y, and more"})
@@ -134,9 +137,9 @@ def test_new_entry_from_a_lesson_and_from_a_prompt(alpha, leader):
 
 def test_search_and_filters_over_your_own_entries(alpha, leader):
     with tenant_context(alpha):
-        services.entry_create(author=leader, title="Medication round", template="free",
+        entry_create(author=leader, title="Medication round", template="free",
                               fields={"body": "The medicines trolley was blocked"}, behaviours=["helping"])
-        services.entry_create(author=leader, title="Handover", template="what-so-what-now-what",
+        entry_create(author=leader, title="Handover", template="what-so-what-now-what",
                               fields={"what": "Listening to the night team"}, behaviours=["attending"])
     client = client_for(alpha, leader)
     client.post("/journal/", {"q": "medicine"})  # stemming: "medicines" matches
@@ -158,7 +161,7 @@ def test_search_and_filters_over_your_own_entries(alpha, leader):
 def test_list_is_newest_first_and_paginated(alpha, leader):
     with tenant_context(alpha):
         for n in range(25):
-            entry = services.entry_create(author=leader, title=f"Entry number {n:02d}", template="free",
+            entry = entry_create(author=leader, title=f"Entry number {n:02d}", template="free",
                                           fields={"body": "x"})
             JournalEntry.objects.filter(pk=entry.pk).update(created_at=timezone.now() - timedelta(days=30 - n))
     client = client_for(alpha, leader)
@@ -170,9 +173,9 @@ def test_list_is_newest_first_and_paginated(alpha, leader):
 
 def test_sharing_filter(alpha, leader, mentor):
     with tenant_context(alpha):
-        shared = services.entry_create(author=leader, title="Shared one", template="free", fields={"body": "x"})
-        services.entry_create(author=leader, title="Private one", template="free", fields={"body": "y"})
-        services.entry_share(entry=shared, author=leader, mentor=mentor)
+        shared = entry_create(author=leader, title="Shared one", template="free", fields={"body": "x"})
+        entry_create(author=leader, title="Private one", template="free", fields={"body": "y"})
+        entry_share(entry=shared, author=leader, mentor=mentor)
     client = client_for(alpha, leader)
     client.post("/journal/", {"shared": "yes"})
     page = client.get("/journal/").content.decode()
@@ -184,7 +187,7 @@ def test_sharing_filter(alpha, leader, mentor):
 
 def test_share_read_log_and_unshare(alpha, leader, mentor):
     with tenant_context(alpha):
-        entry = services.entry_create(author=leader, title="Talk it through", template="free", fields={"body": "x"})
+        entry = entry_create(author=leader, title="Talk it through", template="free", fields={"body": "x"})
     author = client_for(alpha, leader)
     assert "Mo Mentor" in author.get(f"/journal/{entry.pk}/share/").content.decode()
     response = author.post(f"/journal/{entry.pk}/share/", {"mentors": [mentor.pk]})
@@ -207,22 +210,22 @@ def test_share_read_log_and_unshare(alpha, leader, mentor):
 def test_cannot_share_with_someone_who_is_not_your_current_mentor(alpha, leader, mentor):
     stranger = make_person(alpha, ["mentor"])
     with tenant_context(alpha):
-        entry = services.entry_create(author=leader, title="T", template="free", fields={"body": "x"})
+        entry = entry_create(author=leader, title="T", template="free", fields={"body": "x"})
     response = client_for(alpha, leader).post(f"/journal/{entry.pk}/share/", {"mentors": [stranger.pk]})
     assert response.status_code == 200  # the form refuses the choice
     with tenant_context(alpha):
         assert not EntryShare.objects.exists()
-        draft = services.entry_autosave(author=leader, entry=None, title="", template="free", fields={"body": "x"})
+        draft = entry_autosave(author=leader, entry=None, title="", template="free", fields={"body": "x"})
         with pytest.raises(Exception, match="Save the entry"):
-            services.entry_share(entry=draft, author=leader, mentor=mentor)
+            entry_share(entry=draft, author=leader, mentor=mentor)
 
 
 def test_conversation_notifies_the_other_side_and_comments_are_editable_for_15_minutes(
     alpha, leader, mentor, django_capture_on_commit_callbacks
 ):
     with tenant_context(alpha):
-        entry = services.entry_create(author=leader, title="T", template="free", fields={"body": "x"})
-        services.entry_share(entry=entry, author=leader, mentor=mentor)
+        entry = entry_create(author=leader, title="T", template="free", fields={"body": "x"})
+        entry_share(entry=entry, author=leader, mentor=mentor)
     at_mentor, at_author = client_for(alpha, mentor), client_for(alpha, leader)
     at_mentor.post(f"/journal/{entry.pk}/comments/", {"body": "What helped, **do you think**?"})
     at_author.post(f"/journal/{entry.pk}/comments/", {"body": "Asking for help early.", "mentor": mentor.pk})
@@ -251,8 +254,8 @@ def test_conversation_notifies_the_other_side_and_comments_are_editable_for_15_m
 
 def test_acknowledge_once_and_the_author_hears(alpha, leader, mentor):
     with tenant_context(alpha):
-        entry = services.entry_create(author=leader, title="T", template="free", fields={"body": "x"})
-        services.entry_share(entry=entry, author=leader, mentor=mentor)
+        entry = entry_create(author=leader, title="T", template="free", fields={"body": "x"})
+        entry_share(entry=entry, author=leader, mentor=mentor)
     at_mentor = client_for(alpha, mentor)
     at_mentor.post(f"/journal/{entry.pk}/acknowledge/")
     at_mentor.post(f"/journal/{entry.pk}/acknowledge/")
@@ -265,9 +268,9 @@ def test_acknowledge_once_and_the_author_hears(alpha, leader, mentor):
 
 def test_mentoring_page_shows_mentees_shared_entries_with_unread_marks(alpha, leader, mentor):
     with tenant_context(alpha):
-        shared = services.entry_create(author=leader, title="Shared with Mo", template="free", fields={"body": "x"})
-        services.entry_create(author=leader, title="Kept private", template="free", fields={"body": "y"})
-        services.entry_share(entry=shared, author=leader, mentor=mentor)
+        shared = entry_create(author=leader, title="Shared with Mo", template="free", fields={"body": "x"})
+        entry_create(author=leader, title="Kept private", template="free", fields={"body": "y"})
+        entry_share(entry=shared, author=leader, mentor=mentor)
     client = client_for(alpha, mentor)
     page = client.get("/mentoring/").content.decode()
     assert "Lee Leader" in page and "Shared with Mo" in page and "Kept private" not in page
@@ -275,14 +278,14 @@ def test_mentoring_page_shows_mentees_shared_entries_with_unread_marks(alpha, le
     client.get(f"/journal/{shared.pk}/")
     assert "tag-new" not in client.get("/mentoring/").content.decode()
     with tenant_context(alpha):
-        services.comment_create(entry=shared, author=leader, body="Another thought", mentor=mentor)
+        comment_create(entry=shared, author=leader, body="Another thought", mentor=mentor)
     assert "tag-new" in client.get("/mentoring/").content.decode()
 
 
 def test_notifications_page_badge_and_open(alpha, leader, mentor):
     with tenant_context(alpha):
-        entry = services.entry_create(author=leader, title="T", template="free", fields={"body": "x"})
-        services.entry_share(entry=entry, author=leader, mentor=mentor)
+        entry = entry_create(author=leader, title="T", template="free", fields={"body": "x"})
+        entry_share(entry=entry, author=leader, mentor=mentor)
         notification = Notification.objects.get(recipient=mentor)
     client = client_for(alpha, mentor)
     assert 'class="badge"' in client.get("/mentoring/").content.decode()
@@ -301,10 +304,10 @@ def test_notification_email_is_sent_by_a_task_with_ids_only(alpha, leader, mento
     sent: list[tuple] = []
     monkeypatch.setattr(tasks.notification_email_send, "delay", lambda *args, **kw: sent.append((args, kw)))
     with tenant_context(alpha):
-        entry = services.entry_create(author=leader, title="Secret title", template="free", fields={"body": "x"})
+        entry = entry_create(author=leader, title="Secret title", template="free", fields={"body": "x"})
         with django_capture_on_commit_callbacks(execute=True):
-            services.entry_share(entry=entry, author=leader, mentor=mentor)
-            services.comment_create(entry=entry, author=mentor, body="Secret reply")
+            entry_share(entry=entry, author=leader, mentor=mentor)
+            comment_create(entry=entry, author=mentor, body="Secret reply")
         to_author = Notification.objects.get(recipient=leader)
     assert ((to_author.pk,), {}) in sent
     assert all(len(args) == 1 and isinstance(args[0], int) and not kwargs for args, kwargs in sent)  # ids only
@@ -319,11 +322,11 @@ def test_notification_email_is_sent_by_a_task_with_ids_only(alpha, leader, mento
 
 def test_delete_really_deletes_everything_about_the_entry(alpha, leader, mentor):
     with tenant_context(alpha):
-        entry = services.entry_create(author=leader, title="T", template="free", fields={"body": "x"})
-        services.entry_share(entry=entry, author=leader, mentor=mentor)
-        services.comment_create(entry=entry, author=mentor, body="hi")
-        services.entry_acknowledge(entry=entry, mentor=mentor)
-        services.entry_read_record(entry=entry, reader=mentor)
+        entry = entry_create(author=leader, title="T", template="free", fields={"body": "x"})
+        entry_share(entry=entry, author=leader, mentor=mentor)
+        comment_create(entry=entry, author=mentor, body="hi")
+        entry_acknowledge(entry=entry, mentor=mentor)
+        entry_read_record(entry=entry, reader=mentor)
     client_for(alpha, leader).post(f"/journal/{entry.pk}/delete/")
     with tenant_context(alpha):
         for model in (JournalEntry, EntryShare, Comment, Acknowledgement, EntryRead, Notification):
@@ -336,15 +339,15 @@ def test_prompts_are_loaded_into_the_template_schema_and_upserted_by_slug(tmp_pa
         shipped = Prompt.objects.filter(source="shipped", is_active=True).count()
         questions = Lesson.objects.filter(source="shipped").exclude(reflection_question="").count()
     assert questions > 0
-    assert shipped == services.PROMPTS_FILE.read_text().count("- slug:") + questions
+    assert shipped == PROMPTS_FILE.read_text().count("- slug:") + questions
     path = tmp_path / "prompts.yaml"
     path.write_text("prompts:\n  - slug: one\n    theme: attending\n    text: First?\n"
                     "  - slug: two\n    theme: helping\n    text: Second?\n")
     with tenant_context(alpha):
         Prompt.objects.create(slug="ours", theme="helping", text="Written here", source="organisation")
-        assert services.prompts_load(path=path) == 2 + questions
+        assert prompts_load(path=path) == 2 + questions
         path.write_text("- slug: one\n  theme: attending\n  text: First, reworded?\n")
-        assert services.prompts_load(path=path) == 1 + questions
+        assert prompts_load(path=path) == 1 + questions
         assert Prompt.objects.get(slug="one").text == "First, reworded?"
         assert not Prompt.objects.get(slug="two").is_active
         assert Prompt.objects.get(slug="ours").is_active

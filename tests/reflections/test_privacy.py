@@ -194,8 +194,9 @@ def test_journal_pages_are_never_cached(journal, alpha):
 
 
 def test_a_mentor_never_reads_another_mentors_conversation(journal, alpha):
-    from reflections import services
     from reflections.models import Notification
+    from reflections.services.conversations import comment_create, entry_acknowledge
+    from reflections.services.sharing import entry_share
     from tests.conftest import make_person
     from tests.reflections.conftest import pair
 
@@ -203,10 +204,10 @@ def test_a_mentor_never_reads_another_mentors_conversation(journal, alpha):
     pair(alpha, journal.author, second)
     with tenant_context(alpha):
         before = Notification.objects.filter(recipient=journal.mentor_shared, kind="comment").count()
-        services.entry_share(entry=journal.entry, author=journal.author, mentor=second)
-        services.comment_create(entry=journal.entry, author=second, body="SECONDTHREAD from Sol")
-        services.comment_create(entry=journal.entry, author=journal.author, body="SECONDREPLY to Sol", mentor=second)
-        services.entry_acknowledge(entry=journal.entry, mentor=second)
+        entry_share(entry=journal.entry, author=journal.author, mentor=second)
+        comment_create(entry=journal.entry, author=second, body="SECONDTHREAD from Sol")
+        comment_create(entry=journal.entry, author=journal.author, body="SECONDREPLY to Sol", mentor=second)
+        entry_acknowledge(entry=journal.entry, mentor=second)
         to_first = Notification.objects.filter(recipient=journal.mentor_shared, kind="comment").count() - before
     first_page = client_for(alpha, journal.mentor_shared).get(f"/journal/{journal.entry.pk}/").content.decode()
     second_page = client_for(alpha, second).get(f"/journal/{journal.entry.pk}/").content.decode()

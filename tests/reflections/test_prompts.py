@@ -140,7 +140,7 @@ def test_prompt_follows_the_current_behaviour_and_skips_the_last_ten(alpha):
 def test_lesson_questions_join_the_library_and_modules_without_a_behaviour_have_their_own_theme(alpha):
     leader = make_person(alpha, ["leader"])
     with tenant_context(alpha):
-        from reflections.services import prompts_load
+        from reflections.services.prompts import prompts_load
 
         prompts_load()
         safety = Module.objects.get(slug="psychological-safety")
@@ -318,16 +318,17 @@ def test_redis_down_a_comment_still_succeeds_and_its_email_goes_once_redis_is_ba
     the record, and the relay sends the email when Redis answers again."""
     from config.celery_app import app
     from people.models import MentorPairing
-    from reflections import services
     from reflections.models import Notification
+    from reflections.services.journal import entry_create
+    from reflections.services.sharing import entry_share
 
     leader = make_person(alpha, ["leader"], email="author@example.org")
     mentor = make_person(alpha, ["mentor"])
     with tenant_context(alpha):
         MentorPairing.objects.create(leader=leader, mentor=mentor, starts_on=date(2026, 1, 1))
-        entry = services.entry_create(author=leader, title="A hard handover", template="free",
+        entry = entry_create(author=leader, title="A hard handover", template="free",
                                       fields={"body": "Notes"})
-        services.entry_share(entry=entry, author=leader, mentor=mentor)
+        entry_share(entry=entry, author=leader, mentor=mentor)
 
     working_broker = app.conf.broker_url
     mail.outbox.clear()

@@ -7,7 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
-from reflections import services
+from reflections.services.conversations import comment_create
+from reflections.services.journal import entry_create
+from reflections.services.sharing import entry_share
 from tests.conftest import client_for, make_person
 from tests.reflections.conftest import pair
 
@@ -20,10 +22,10 @@ MENTORING_QUERIES = 10
 def _write(alpha, leader, mentor, count: int) -> None:  # noqa: ANN001
     with tenant_context(alpha):
         for n in range(count):
-            entry = services.entry_create(author=leader, title=f"Entry {n}", template="gibbs", behaviours=["helping"],
+            entry = entry_create(author=leader, title=f"Entry {n}", template="gibbs", behaviours=["helping"],
                                           fields={"gibbs_description": "x"})
-            services.entry_share(entry=entry, author=leader, mentor=mentor)
-            services.comment_create(entry=entry, author=mentor, body="Reply")
+            entry_share(entry=entry, author=leader, mentor=mentor)
+            comment_create(entry=entry, author=mentor, body="Reply")
 
 
 def _count(client, url: str) -> int:  # noqa: ANN001
@@ -67,13 +69,13 @@ def test_entry_page_queries_do_not_grow_with_the_conversation(alpha):
     leader, mentor = make_person(alpha, ["leader"]), make_person(alpha, ["mentor"])
     pair(alpha, leader, mentor)
     with tenant_context(alpha):
-        entry = services.entry_create(author=leader, title="T", template="free", fields={"body": "x"})
-        services.entry_share(entry=entry, author=leader, mentor=mentor)
+        entry = entry_create(author=leader, title="T", template="free", fields={"body": "x"})
+        entry_share(entry=entry, author=leader, mentor=mentor)
     author, at_mentor = client_for(alpha, leader), client_for(alpha, mentor)
     before = (_count(author, f"/journal/{entry.pk}/"), _count(at_mentor, f"/journal/{entry.pk}/"))
     with tenant_context(alpha):
         for n in range(10):
-            services.comment_create(entry=entry, author=mentor if n % 2 else leader, body=f"Comment {n}",
+            comment_create(entry=entry, author=mentor if n % 2 else leader, body=f"Comment {n}",
                                     mentor=mentor)
     after = (_count(author, f"/journal/{entry.pk}/"), _count(at_mentor, f"/journal/{entry.pk}/"))
     assert before == after

@@ -14,8 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
 from people.models import MentorPairing, User
-from reflections import services
 from reflections.models import Comment, EntryShare, JournalEntry, Notification
+from reflections.services.conversations import comment_create
+from reflections.services.journal import entry_create
+from reflections.services.sharing import entry_share
 from tests.conftest import PASSWORD, client_for, make_person
 from tests.reflections.conftest import pair
 
@@ -28,13 +30,13 @@ def written(alpha):  # noqa: ANN001
     mentor = make_person(alpha, ["mentor"], name="Mo Mentor")
     pair(alpha, leader, mentor)
     with tenant_context(alpha):
-        gibbs = services.entry_create(
+        gibbs = entry_create(
             author=leader, title="Night shift", template="gibbs", behaviours=["empathising"],
             fields={"gibbs_description": "It was busy.", "gibbs_action_plan": "Ask for help sooner."},
         )
-        services.entry_create(author=leader, title="Free one", template="free", fields={"body": "Just *thinking*."})
-        services.entry_share(entry=gibbs, author=leader, mentor=mentor)
-        services.comment_create(entry=gibbs, author=mentor, body="What would sooner look like?")
+        entry_create(author=leader, title="Free one", template="free", fields={"body": "Just *thinking*."})
+        entry_share(entry=gibbs, author=leader, mentor=mentor)
+        comment_create(entry=gibbs, author=mentor, body="What would sooner look like?")
     return leader, mentor, gibbs
 
 
@@ -105,7 +107,7 @@ def test_import_explains_a_wrong_file(alpha, payload, message):
 def test_delete_account_removes_everything_logs_out_and_confirms_by_email(alpha, written):
     leader, mentor, gibbs = written
     with tenant_context(alpha):
-        services.comment_create(entry=gibbs, author=leader, body="My reply", mentor=mentor)
+        comment_create(entry=gibbs, author=leader, body="My reply", mentor=mentor)
     client = client_for(alpha)
     client.post("/accounts/login/", {"login": leader.email, "password": PASSWORD})
     other_device = client_for(alpha, leader)

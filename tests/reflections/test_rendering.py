@@ -57,16 +57,18 @@ def test_rendered_entries_never_carry_scripts_handlers_or_dangerous_urls(text):
 def test_known_payloads_in_an_entry_and_a_reply_are_neutralised(payload, alpha):
     from django_tenants.utils import tenant_context
 
-    from reflections import services
+    from reflections.services.conversations import comment_create
+    from reflections.services.journal import entry_create
+    from reflections.services.sharing import entry_share
     from tests.conftest import client_for, make_person
     from tests.reflections.conftest import pair
 
     person, mentor = make_person(alpha, ["leader"]), make_person(alpha, ["mentor"])
     pair(alpha, person, mentor)
     with tenant_context(alpha):
-        entry = services.entry_create(author=person, title="XSS", template="free", fields={"body": payload})
-        services.entry_share(entry=entry, author=person, mentor=mentor)
-        services.comment_create(entry=entry, author=mentor, body=payload)
+        entry = entry_create(author=person, title="XSS", template="free", fields={"body": payload})
+        entry_share(entry=entry, author=person, mentor=mentor)
+        comment_create(entry=entry, author=mentor, body=payload)
     page = client_for(alpha, person).get(f"/journal/{entry.pk}/").content.decode()
     body = page.split('<div class="entry-body">', 1)[1].split("</article>", 1)[0]
     comment = page.split('<div class="comment-body">', 1)[1].split("</article>", 1)[0]

@@ -8,8 +8,10 @@ import time
 from django.core import mail
 from django_tenants.utils import tenant_context
 
-from reflections import services
 from reflections.models import Notification
+from reflections.services.conversations import comment_create
+from reflections.services.journal import entry_create
+from reflections.services.sharing import entry_share
 from tests.conftest import make_person
 from tests.reflections.conftest import pair
 
@@ -36,11 +38,11 @@ def test_a_reply_emails_the_author_through_a_real_worker(celery_worker, alpha, m
     pair(alpha, leader, mentor)
     mail.outbox.clear()
     with tenant_context(alpha):
-        entry = services.entry_create(author=leader, title="TOPSECRET title", template="free",
+        entry = entry_create(author=leader, title="TOPSECRET title", template="free",
                                       fields={"body": "TOPSECRET body"})
-        services.entry_share(entry=entry, author=leader, mentor=mentor)
+        entry_share(entry=entry, author=leader, mentor=mentor)
         sent_args.clear()
-        services.comment_create(entry=entry, author=mentor, body="TOPSECRET reply")  # autocommit: queued at once
+        comment_create(entry=entry, author=mentor, body="TOPSECRET reply")  # autocommit: queued at once
         notification = Notification.objects.get(recipient=leader)
     _wait_for_mail_to("lee@example.org")
     assert sent_args == [((notification.pk,), {})]  # the id, nothing else

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from reflections.services import prompts_load
+from reflections.services.prompts import prompts_load
 
 
 class Command(BaseCommand):

@@ -1,0 +1,118 @@
+"""The prompt library, each person's rhythm, the organisation's default and mentors' digests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from courses.models import Lesson, Source
+from people.models import User
+
+from ..models import (
+    MentorDigest,
+    Prompt,
+    PromptDefaults,
+    PromptDelivery,
+    PromptFrequency,
+    PromptSchedule,
+)
+from ..selectors.prompts import rhythm_for
+
+PROMPTS_FILE = Path(__file__).resolve().parent.parent / "content" / "prompts.yaml"
+
+
+@transaction.atomic
+def prompts_load(*, path: Path = PROMPTS_FILE) -> int:
+    """Upsert the shipped prompts by slug from the YAML file; returns how many it read.
+
+    Accepts `{prompts: [...]}` or a bare list. Shipped prompts no longer in the file are switched off (slugs are
+    never reused); prompts an organisation wrote are never touched.
+    """
+    if not path.exists():
+        return 0
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    items = data.get("prompts", []) if isinstance(data, dict) else data
+    seen: list[str] = []
+    for item in items or []:
+        if not isinstance(item, dict) or not item.get("slug") or not item.get("text"):
+            continue
+        slug = str(item["slug"]).strip()
+        Prompt.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "theme": str(item.get("theme") or "").strip(),
+                "text": str(item["text"]).strip(),
+                "source": Source.SHIPPED,
+                "is_active": True,
+            },
+        )
+        seen.append(slug)
+    seen += _lesson_questions_load()
+    if seen:
+        Prompt.objects.filter(source=Source.SHIPPED).exclude(slug__in=seen).update(is_active=False)
+    return len(seen)
+
+
+def _lesson_questions_load() -> list[str]:
+    """Every shipped lesson's reflection question joins the library, themed by its module (its behaviour, or
+    the module itself, e.g. psychological-safety), so a prompt can follow exactly what someone is learning."""
+    slugs = []
+    for lesson in Lesson.objects.filter(source=Source.SHIPPED).exclude(reflection_question="").select_related("module"):
+        slug = f"lesson-{lesson.module.slug}-{lesson.slug}"[:100]
+        Prompt.objects.update_or_create(slug=slug, defaults={
+            "theme": lesson.module.behaviour or lesson.module.slug, "text": lesson.reflection_question.strip(),
+            "source": Source.SHIPPED, "is_active": True,
+        })
+        slugs.append(slug)
+    return slugs
+
+
+def rhythm_update(
+    *, user: User, frequency: str, weekday: int, local_time: Any, time_zone: str, channel: str,
+    paused_until: Any = None,
+) -> PromptSchedule:
+    """Save a person's own prompt rhythm. Changing it never sends anything at once: the next slot does."""
+    schedule, created = PromptSchedule.objects.get_or_create(user=user)
+    if created or schedule.frequency != frequency or schedule.weekday != weekday:
+        schedule.anchor = timezone.localdate()  # fortnightly counts from the week you chose it
+    schedule.frequency, schedule.weekday, schedule.local_time = frequency, weekday, local_time
+    schedule.time_zone, schedule.channel, schedule.paused_until = time_zone, channel, paused_until
+    schedule.save()
+    return schedule
+
+
+def prompts_stop(*, user: User) -> PromptSchedule:
+    """Switch prompts off (the one-click link in every prompt email)."""
+    current = rhythm_for(user)
+    return rhythm_update(
+        user=user, frequency=PromptFrequency.OFF, weekday=current.weekday, local_time=current.local_time,
+        time_zone=current.time_zone if current.own else "", channel=current.channel,
+    )
+
+
+def prompt_defaults_update(*, frequency: str, weekday: int, local_time: Any, channel: str) -> PromptDefaults:
+    """The organisation's default for everyone who has not chosen their own rhythm."""
+    defaults = PromptDefaults.objects.order_by("id").first() or PromptDefaults()
+    defaults.frequency, defaults.weekday, defaults.local_time, defaults.channel = (
+        frequency, weekday, local_time, channel
+    )
+    defaults.save()
+    return defaults
+
+
+def delivery_dismiss(*, user: User, delivery_id: int) -> bool:
+    """Set an in-app prompt aside (or mark it used once an entry is written from it)."""
+    return bool(
+        PromptDelivery.objects.filter(pk=delivery_id, user=user, dismissed_at__isnull=True)
+        .update(dismissed_at=timezone.now())
+    )
+
+
+def digest_update(*, mentor: User, frequency: str) -> MentorDigest:
+    digest, _ = MentorDigest.objects.update_or_create(mentor=mentor, defaults={"frequency": frequency})
+    return digest
+
