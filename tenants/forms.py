@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from people.models import User
+from people.validators import validate_password_not_like_organisation
 
 from .services import RESERVED_SUBDOMAINS, subdomain_available
 
@@ -36,6 +37,13 @@ def subdomain_problem(value: str) -> str | None:
         return "Use only lowercase letters, numbers and hyphens (no spaces or accents)."
     if value.startswith("-") or value.endswith("-"):
         return "Start and end with a letter or a number, not a hyphen."
+    if value[2:4] == "--":
+        # "xn--…" is how browsers write addresses with accents or other alphabets: one that shows as a look-alike
+        # of another organisation's address (an "a" from another alphabet) could fool its people.
+        return (
+            "Addresses with two hyphens after the first two characters (like xn--) can show up in browsers as a "
+            "look-alike of another address. Please choose another."
+        )
     if value in RESERVED_SUBDOMAINS:
         return "That address is kept for Heartwood itself. Please choose another."
     if not subdomain_available(value):
@@ -67,7 +75,8 @@ class SignUpForm(forms.Form):
     )
     password = forms.CharField(
         label="Choose a password", strip=False, error_messages={"required": "Choose a password."},
-        help_text="At least 10 characters. Not a common password, not only numbers, and not like your name or email.",
+        help_text="At least 10 characters. Not a common password, not only numbers, and not like your name, your "
+        "email or your organisation's name or web address.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     time_zone = forms.ChoiceField(
@@ -124,10 +133,21 @@ class SignUpForm(forms.Form):
         password = data.get("password")
         if password:
             person = User(email=data.get("email", ""), full_name=data.get("full_name", ""))
+            problems: list[ValidationError] = []
             try:
                 validate_password(password, user=person)
             except ValidationError as exc:
-                self.add_error("password", exc)
+                problems.append(exc)
+            try:
+                # The organisation does not exist yet, so the registered validator cannot see it: ask here.
+                validate_password_not_like_organisation(password, names=[
+                    data.get("organisation_name") or self.data.get("organisation_name", ""),
+                    data.get("subdomain") or self.data.get("subdomain", ""),
+                ])
+            except ValidationError as exc:
+                problems.append(exc)
+            if problems:
+                self.add_error("password", ValidationError(problems))
         return data
 
 

@@ -60,6 +60,9 @@ RULES = [
     ("subdomain", "static", "kept for Heartwood itself"),
     ("subdomain", "mail", "kept for Heartwood itself"),
     ("subdomain", "app", "kept for Heartwood itself"),
+    ("subdomain", "xn--lpha-7ve", "look-alike of another address"),
+    ("subdomain", "xn--80ak6aa92e", "look-alike of another address"),
+    ("subdomain", "ab--rowan", "look-alike of another address"),
     ("subdomain", "alpha", "already taken"),
     ("subdomain", "ALPHA", "already taken"),  # case-insensitive
     ("full_name", "", "Enter your name."),
@@ -70,6 +73,9 @@ RULES = [
     ("password", "password123", "too common"),
     ("password", "4829174629183", "entirely numeric"),
     ("password", "rae@rowanhouse.example", "too similar"),
+    ("password", "Rowan House Care", "too like your organisation's name or web address"),
+    ("password", "rowanhousecare2026", "too like your organisation's name or web address"),
+    ("password", "rowan-house!", "too like your organisation's name or web address"),
     ("time_zone", "Mars/Olympus_Mons", "Choose a time zone from the list."),
     ("terms", None, "Tick the box to agree to the terms of use."),
 ]
