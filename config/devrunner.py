@@ -173,10 +173,13 @@ def run() -> int:
             ),
         }
         _remember_groups(procs)
+        # Development settings keep every email in the local inbox (config.inbox) instead of sending it.
+        inbox = f"  local inbox        http://localhost:{port}/inbox/  (every email sent, links work)\n"
         print(
             "\nHeartwood is starting:\n"
             f"  public site        http://localhost:{port}/\n"
             f"  demo organisation  http://demo.localhost:{port}/accounts/login/\n"
+            f"{inbox if env_settings == 'config.settings.dev' else ''}"
             "  (logins above; Ctrl-C stops everything)\n",
             flush=True,
         )

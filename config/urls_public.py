@@ -1,6 +1,7 @@
 """URLs of the public site: landing, health, sign-up, operator console, operator accounts, Django admin."""
 
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -26,3 +27,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+# The local inbox of `make run` (config.inbox): only where development settings set LOCAL_INBOX_DIR.
+if getattr(settings, "LOCAL_INBOX_DIR", None):
+    urlpatterns.append(path("inbox/", include("config.inbox.urls")))

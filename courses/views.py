@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import certificates, selectors, services
 from .forms import RATINGS, SelfCheckForm
 from .models import Lesson, Module
 
@@ -175,3 +175,16 @@ def certificate(request: HttpRequest, module_slug: str) -> HttpResponse:
     if completion is None:
         raise Http404("No completion for this module")
     return render(request, "courses/certificate.html", {"completion": completion})
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, module_slug: str) -> HttpResponse:
+    completion = selectors.completion_get(request.user, module_slug)
+    if completion is None:
+        raise Http404("No completion for this module")
+    pdf = certificates.certificate_pdf(
+        completion=completion, person=request.user, organisation_name=request.tenant.name, request=request,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificates.certificate_filename(completion)}"'
+    return response

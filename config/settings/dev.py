@@ -12,3 +12,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The local inbox: every email (web and worker) is kept under .local/mail/ and read at /inbox/ on the public
+# site (config.inbox). Production never sets LOCAL_INBOX_DIR, so neither the backend nor the pages exist there.
+LOCAL_INBOX_DIR = BASE_DIR / ".local" / "mail"  # noqa: F405
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="config.inbox.backend.InboxBackend")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("clear/", views.clear, name="inbox_clear"),
+    path("<str:mail_id>/", views.message, name="inbox_message"),
+]

@@ -1,0 +1,138 @@
+"""The local inbox of `make run`: emails kept as files, read at /inbox/ on the public site, never in production."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import override_settings
+from django.urls import clear_url_caches
+from django_tenants.utils import tenant_context
+
+import config.urls_public
+from people.services import invitation_create, invitation_deliver
+from tests.conftest import client_for, make_person
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Iterator[Path]:
+    """Development's settings: the inbox backend and the inbox pages (the URL conf read again with them)."""
+    folder = tmp_path / "mail"
+    with override_settings(LOCAL_INBOX_DIR=folder, EMAIL_BACKEND="config.inbox.backend.InboxBackend"):
+        importlib.reload(config.urls_public)
+        clear_url_caches()
+        yield folder
+    importlib.reload(config.urls_public)
+    clear_url_caches()
+
+
+def _send_html(subject: str, url: str) -> None:
+    message = mail.EmailMultiAlternatives(
+        subject, f"Hello.\n\nOpen this: {url}\n", None, ["ruth@example.org"], bcc=["audit@example.org"],
+    )
+    message.attach_alternative(f'<p>Hello. <a href="{url}">Open it</a> <script>alert(1)</script></p>', "text/html")
+    message.send()
+
+
+@pytest.mark.django_db
+def test_an_email_sent_appears_with_its_links_newest_first(inbox: Path):
+    _send_html("First message", "http://alpha.localhost:8000/first/")
+    _send_html("Second message", "http://alpha.localhost:8000/second/?a=1&b=2")
+    files = sorted(inbox.glob("*.eml"))
+    assert len(files) == 2  # a real file per message, which the worker's process writes the same way
+
+    page = client_for(None).get("/inbox/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.index("Second message") < html.index("First message")
+    assert '<a href="http://alpha.localhost:8000/first/">' in html
+    assert '<a href="http://alpha.localhost:8000/second/?a=1&amp;b=2">' in html
+    assert "To ruth@example.org · Bcc audit@example.org" in html
+
+
+@pytest.mark.django_db
+def test_one_message_shows_text_and_html_parts_safely(inbox: Path):
+    _send_html("Both parts", "http://alpha.localhost:8000/verify/abc/")
+    mail_id = next(inbox.glob("*.eml")).stem
+    page = client_for(None).get(f"/inbox/{mail_id}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    # The text part, its link clickable.
+    assert 'Open this: <a href="http://alpha.localhost:8000/verify/abc/"' in html
+    # The HTML part only inside a sandboxed frame, escaped into srcdoc: its script never reaches this page.
+    assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in html
+    assert "srcdoc=\"&lt;base target=&quot;_blank&quot;&gt;&lt;p&gt;Hello." in html
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # No inline script or style of its own (the Content Security Policy allows neither).
+    assert " style=" not in html and " onclick=" not in html
+
+
+@pytest.mark.django_db
+def test_a_real_invitation_lands_in_the_inbox_with_a_working_link(inbox: Path, alpha):  # noqa: ANN001
+    admin = make_person(alpha, ["admin"])
+    with tenant_context(alpha):
+        invitation = invitation_create(email="new.starter@example.org", full_name="New Starter", roles=["leader"],
+                                       invited_by=admin)
+        assert invitation_deliver(invitation_id=invitation.pk)
+    page = client_for(None).get("/inbox/").content.decode()
+    assert "new.starter@example.org" in page
+    assert '<a href="http://alpha.localhost/invitations/' in page
+
+
+@pytest.mark.django_db
+def test_clearing_empties_the_inbox(inbox: Path):
+    _send_html("To be cleared", "http://alpha.localhost:8000/x/")
+    client = client_for(None)
+    assert client.get("/inbox/clear/").status_code == 405  # a GET never deletes
+    response = client.post("/inbox/clear/", follow=True)
+    assert response.status_code == 200
+    assert "Cleared 1 email." in response.content.decode()
+    assert "No email yet" in response.content.decode()
+    assert not list(inbox.glob("*.eml"))
+
+
+@pytest.mark.django_db
+def test_unknown_or_crafted_message_ids_answer_404(inbox: Path):
+    _send_html("Kept", "http://alpha.localhost:8000/x/")
+    client = client_for(None)
+    for mail_id in ("20990101T000000000000-000000000000", "..%2F..%2Fsettings", "nonsense"):
+        assert client.get(f"/inbox/{mail_id}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_no_inbox_pages_without_the_setting():
+    assert not getattr(settings, "LOCAL_INBOX_DIR", None)
+    assert client_for(None).get("/inbox/").status_code == 404
+    assert "inbox" not in settings.EMAIL_BACKEND
+
+
+def test_production_has_no_inbox_backend_and_no_inbox_pages():
+    probe = (
+        "from django.conf import settings; from django.urls import Resolver404, resolve\n"
+        "try:\n    resolve('/inbox/', urlconf='config.urls_public'); print('inbox-url')\n"
+        "except Resolver404:\n    print('no-inbox-url')\n"
+        "print('backend', settings.EMAIL_BACKEND); print('dir', getattr(settings, 'LOCAL_INBOX_DIR', None))\n"
+    )
+    environ = {k: v for k, v in os.environ.items() if k not in ("EMAIL_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    environ.setdefault("EMAIL_URL", "smtp://mail.heartwood.example:587")
+    environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production", DJANGO_SECRET_KEY="p" * 60,
+        DJANGO_ALLOWED_HOSTS="heartwood.example,.heartwood.example", BASE_DOMAIN="heartwood.example",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", probe], cwd=settings.BASE_DIR, env=environ,
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no-inbox-url" in result.stdout
+    assert "dir None" in result.stdout
+    backend = next(line for line in result.stdout.splitlines() if line.startswith("backend "))
+    assert "inbox" not in backend and "smtp" in backend
