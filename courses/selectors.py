@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from people.models import User
+from people.selectors import active_members
 
 from .models import Behaviour, Lesson, LessonProgress, Module, ModuleCompletion, Programme, SelfCheckResponse
 
@@ -227,7 +228,7 @@ def report_by_module() -> QuerySet[Module]:
 
 def report_by_person() -> QuerySet[User]:
     return (
-        User.objects.filter(is_active=True)
+        active_members()
         .annotate(
             modules_completed=Count("module_completions", distinct=True),
             cpd_minutes=Coalesce(Sum("module_completions__cpd_minutes"), 0),

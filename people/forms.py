@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from . import services
 from .models import Role, User
+from .selectors import active_members
 
 ROLE_HINTS = {
     Role.ADMIN: "manages people, invitations and pairings",
@@ -93,7 +94,7 @@ class PairingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        active = User.objects.filter(is_active=True, is_staff=False).order_by("full_name", "email")
+        active = active_members().order_by("full_name", "email")
         # Everyone active is offered; choosing someone without the role gets a clear message (not a silent gap).
         self.fields["leader"].queryset = active
         self.fields["mentor"].queryset = active

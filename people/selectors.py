@@ -10,6 +10,17 @@ from django.utils import timezone
 from .models import Invitation, MentorPairing, OrganisationSettings, Role, User
 
 
+def members() -> QuerySet[User]:
+    """Everyone who belongs to the organisation, active or not. Staff users are platform operators, who live in the
+    public schema and never belong to an organisation."""
+    return User.objects.filter(is_staff=False)
+
+
+def active_members() -> QuerySet[User]:
+    """The one definition of who counts as a member now: not deactivated, not a platform operator."""
+    return members().filter(is_active=True)
+
+
 def current_pairings(on: date | None = None) -> QuerySet[MentorPairing]:
     """Pairings in force on `on` (today): started, and not yet ended. A pairing ending today has ended."""
     on = on or timezone.localdate()
@@ -40,17 +51,17 @@ def is_current_mentor(*, mentor: User, leader: User, on: date | None = None) -> 
 
 def members_list(*, search: str = "", role: str = "", status: str = "") -> QuerySet[User]:
     """People of the organisation for the member list, filtered by name/email search and role."""
-    members = User.objects.filter(is_staff=False).order_by("full_name", "email")
+    found = members().order_by("full_name", "email")
     search = search.strip()
     if search:
-        members = members.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
+        found = found.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
     if role in Role.values:
-        members = members.filter(roles__contains=[role])
+        found = found.filter(roles__contains=[role])
     if status == "active":
-        members = members.filter(is_active=True)
+        found = found.filter(is_active=True)
     elif status == "inactive":
-        members = members.filter(is_active=False)
-    return members.only("id", "email", "full_name", "roles", "is_active", "date_joined", "last_login")
+        found = found.filter(is_active=False)
+    return found.only("id", "email", "full_name", "roles", "is_active", "date_joined", "last_login")
 
 
 def invitations_list(*, state: str = "waiting") -> QuerySet[Invitation]:
@@ -91,6 +102,6 @@ def organisation_settings() -> OrganisationSettings:
 
 def welcome_checklist() -> dict[str, bool]:
     return {
-        "invited": Invitation.objects.exists() or User.objects.filter(is_staff=False).count() > 1,
+        "invited": Invitation.objects.exists() or members().count() > 1,
         "paired": MentorPairing.objects.exists(),
     }

@@ -8,6 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
@@ -21,9 +22,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from tenants.urls_helpers import organisation_url
-
+from .links import current_organisation_url
 from .models import Invitation, MentorPairing, OrganisationSettings, Role, User
+from .selectors import active_members
 
 INVITATION_DAYS = 14
 CSV_MAX_ROWS = 1000
@@ -133,9 +134,7 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
 
 
 def _accept_url(token: str) -> str:
-    domain = connection.tenant.get_primary_domain()
-    subdomain = domain.domain.removesuffix(f".{settings.BASE_DOMAIN}")
-    return organisation_url(subdomain, f"/invitations/{token}/")
+    return current_organisation_url(f"/invitations/{token}/")
 
 
 @transaction.atomic
@@ -352,25 +351,30 @@ def invitations_import_csv(*, data: bytes, invited_by: User | None) -> CsvReport
 # --- Members
 
 
-def _active_admin_ids() -> list[int]:
-    # Locks the admins' rows, so two admins demoting each other at once cannot leave nobody in charge.
-    return list(
-        User.objects.select_for_update()
-        .filter(is_active=True, roles__contains=[Role.ADMIN])
-        .values_list("pk", flat=True)
+def admin_keep_one(*, member: User, by: User | None, doing: str) -> None:
+    """The rule "an organisation always keeps an active admin", for every way of stepping down: losing the admin
+    role, being deactivated, deleting your own account. Raises PeopleError when `member` is the only active admin.
+
+    Locks the admins' rows (call it inside the transaction that makes the change), so two admins stepping down at
+    the same moment cannot both pass and leave nobody in charge. `doing` finishes the sentence "you cannot …".
+    """
+    admins = list(
+        active_members().select_for_update().filter(roles__contains=[Role.ADMIN]).values_list("pk", flat=True)
     )
+    if member.pk in admins and len(admins) == 1:
+        if by is None or by.pk == member.pk:
+            raise PeopleError(
+                f"You are the only admin of your organisation, so you cannot {doing}. Make someone else an admin "
+                "first, so your colleagues are not left without one."
+            )
+        raise PeopleError(f"{member} is the only admin. Make someone else an admin first.")
 
 
 @transaction.atomic
 def member_set_roles(*, member: User, roles: list[str], by: User) -> User:
     roles = _clean_roles(roles)
-    admins = _active_admin_ids()
-    if Role.ADMIN not in roles and member.pk in admins and len(admins) == 1:
-        if member.pk == by.pk:
-            raise PeopleError(
-                "You are the only admin, so you cannot remove your own admin role. Make someone else an admin first."
-            )
-        raise PeopleError(f"{member} is the only admin. Make someone else an admin first.")
+    if Role.ADMIN not in roles:
+        admin_keep_one(member=member, by=by, doing="remove your own admin role")
     # Someone who stops being a mentor (or a leader) stops being paired as one from today: a mentor's access
     # to shared entries follows current pairings, so it must not outlive the role.
     today = timezone.localdate()
@@ -388,15 +392,18 @@ def member_set_roles(*, member: User, roles: list[str], by: User) -> User:
     return member
 
 
-def _end_all_sessions(user: User) -> int:
+def user_sessions_end(*, user: User) -> int:
+    """Sign the person out everywhere, at once (deactivation, account deletion). Returns how many sessions ended."""
     ended = 0
     for user_session in UserSession.objects.filter(user=user):
         user_session.end()
         ended += 1
-    # Sessions that started before allauth tracked them: find them by the user id they carry.
+    # Sessions that started before allauth tracked them: find them by the user id they carry, and delete them
+    # through the session store so a cached copy goes too.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            store(session.session_key).delete()
             ended += 1
     return ended
 
@@ -406,12 +413,10 @@ def member_deactivate(*, member: User, by: User) -> User:
     """Stop a person signing in and end every session they have, at once. Their data stays."""
     if member.pk == by.pk:
         raise PeopleError("You cannot deactivate yourself. Ask another admin to do it.")
-    admins = _active_admin_ids()
-    if member.pk in admins and len(admins) == 1:
-        raise PeopleError(f"{member} is the only admin. Make someone else an admin first.")
+    admin_keep_one(member=member, by=by, doing="be deactivated")
     member.is_active = False
     member.save(update_fields=["is_active"])
-    _end_all_sessions(member)
+    user_sessions_end(user=member)
     return member
 
 

@@ -53,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def manage(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context = {
-        "member_count": User.objects.filter(is_active=True, is_staff=False).count(),
+        "member_count": selectors.active_members().count(),
         "waiting_count": selectors.invitations_list(state="waiting").count(),
         "pairing_count": selectors.current_pairings(today).count(),
         "settings": selectors.organisation_settings(),

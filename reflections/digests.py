@@ -12,17 +12,17 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from people.links import current_organisation_url
 from people.models import User
 
-from .links import organisation_link
 from .models import Comment, DigestFrequency, EntryShare
+from .selectors.prompts import organisation_time_zone
 
 SEND_FROM = time(8, 0)
 
@@ -102,7 +102,7 @@ def _news(claimed: dict[int, datetime | None], now: datetime) -> dict[int, dict[
 def digests_due_send(*, now: datetime | None = None) -> int:
     """Send every digest that is due in this organisation; returns how many emails went out."""
     now = now or timezone.now()
-    tz = ZoneInfo(getattr(connection.tenant, "time_zone", None) or settings.TIME_ZONE)
+    tz = ZoneInfo(organisation_time_zone())
     _ensure_rows()
     with transaction.atomic():
         claimed = _claim(now, tz)
@@ -112,7 +112,7 @@ def digests_due_send(*, now: datetime | None = None) -> int:
     if not news:
         return 0
     mentors = User.objects.filter(pk__in=news, is_active=True).in_bulk()
-    url = organisation_link().rstrip("/")
+    url = current_organisation_url("")
     messages = []
     for mentor_id, by_mentee in news.items():
         mentor = mentors.get(mentor_id)

@@ -113,14 +113,6 @@ class AccountDeleteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean(self) -> dict[str, Any]:
-        from .services.record import account_delete_blocker
-
-        blocker = account_delete_blocker(user=self.user)
-        if blocker:
-            raise forms.ValidationError(blocker)
-        return super().clean()
-
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):

@@ -15,8 +15,9 @@ from celery import shared_task
 from django.db import connection
 from django.utils import timezone
 
+from people.links import current_organisation_url
+
 from . import digests, prompt_delivery
-from .links import organisation_link
 from .models import Notification, PromptDelivery
 from .tasks import notification_email_send
 
@@ -31,7 +32,7 @@ def _batches(ids: list[int], size: int = EMAIL_BATCH) -> list[list[int]]:
 
 
 def base_url() -> str:
-    return organisation_link().rstrip("/")
+    return current_organisation_url("")
 
 
 @shared_task(name="reflections.prompts_dispatch", relayed=True)

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .links import organisation_link
+from people.links import current_organisation_url
 
 
 # relayed: the work is a database row; if Redis is down when it is queued, the relay sends it later.
@@ -34,7 +34,7 @@ def notification_email_send(self, notification_id: int) -> None:  # noqa: ANN001
     if notification is None:
         return  # unshared, deleted or the account went in the meantime
     organisation = getattr(connection.tenant, "name", "Heartwood")
-    link = organisation_link(reverse("reflections:notification_open", args=[notification.pk]))
+    link = current_organisation_url(reverse("reflections:notification_open", args=[notification.pk]))
     try:
         send_mail(
             f"Heartwood: {notification.actor.get_full_name()} {notification.get_kind_display()}",

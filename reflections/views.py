@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.models import Behaviour, Lesson
 from people.selectors import current_mentors_of
+from people.services import PeopleError
 
 from .forms import (
     AccountDeleteForm,
@@ -463,9 +464,12 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
-        logout(request)
-        record.account_delete(user=user)
-        response = render(request, "reflections/account_deleted.html")
-        return response
+        try:
+            record.account_delete(user=user)
+        except PeopleError as error:
+            form.add_error(None, str(error))
+        else:
+            logout(request)
+            return render(request, "reflections/account_deleted.html")
     return render(request, "reflections/account_delete.html", {"form": form})
 

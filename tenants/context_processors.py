@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from .urls_helpers import public_url
+from people.links import public_url
 
 
 def organisation(request: HttpRequest) -> dict[str, object]:

@@ -11,11 +11,11 @@ from celery import shared_task
 from django.core.mail import send_mail
 from django_tenants.utils import tenant_context
 
+from people.links import organisation_url
 from people.models import User
 
 from .fanout import active_schemas
 from .models import Organisation
-from .services import organisation_home_url
 
 
 def organisations_with_account(email: str) -> list[Organisation]:
@@ -32,7 +32,7 @@ def organisations_reminder_send(*, email: str) -> int:
     found = organisations_with_account(email)
     if not found:
         return 0
-    lines = "\n".join(f"  {org.name}: {organisation_home_url(org, '/accounts/login/')}" for org in found)
+    lines = "\n".join(f"  {org.name}: {organisation_url(org, '/accounts/login/')}" for org in found)
     send_mail(
         "Heartwood: where you sign in",
         "Hello,\n\nSomeone (we hope you) asked where this email address signs in to Heartwood. "

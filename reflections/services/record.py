@@ -8,7 +8,6 @@ import zipfile
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -18,6 +17,7 @@ from django.utils.text import slugify
 
 from courses.models import Behaviour, Lesson
 from people.models import User
+from people.services import admin_keep_one, user_sessions_end
 
 from ..models import (
     SECTIONS,
@@ -213,40 +213,15 @@ def journal_import(*, user: User, data: dict[str, Any]) -> int:
     return count
 
 
-def _sessions_end(user: User) -> None:
-    from importlib import import_module
-
-    from allauth.usersessions.models import UserSession
-    from django.contrib.sessions.models import Session
-
-    for user_session in UserSession.objects.filter(user=user):
-        user_session.end()
-    # Sessions allauth did not track (e.g. made before tracking began).
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            store(session.session_key).delete()
-
-
-def account_delete_blocker(*, user: User) -> str | None:
-    """Why this account cannot be deleted yet, if it cannot: an organisation must keep an admin."""
-    if user.is_org_admin and not (
-        User.objects.filter(is_active=True, roles__contains=["admin"]).exclude(pk=user.pk).exists()
-    ):
-        return ("You are the only admin of your organisation. Make someone else an admin before you delete your "
-                "account, so your colleagues are not left without one.")
-    return None
-
-
 @transaction.atomic
 def account_delete(*, user: User) -> None:
     """Delete the person and everything of theirs here: entries (with their shares, reads and conversations),
-    comments they wrote, notifications, pairings and every session; then email a confirmation."""
-    blocker = account_delete_blocker(user=user)
-    if blocker:
-        raise ValidationError(blocker)
+    comments they wrote, notifications, pairings and every session; then email a confirmation.
+
+    Raises PeopleError when the person is the organisation's only admin (people's one rule for that)."""
+    admin_keep_one(member=user, by=user, doing="delete your account")
     email, name = user.email, user.get_short_name()
-    _sessions_end(user)
+    user_sessions_end(user=user)
     user.delete()  # cascades: entries, shares, reads, comments, acknowledgements, notifications, pairings
 
     def confirm() -> None:

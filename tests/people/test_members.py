@@ -76,7 +76,8 @@ def test_the_only_admin_cannot_remove_their_own_admin_role(alpha, alpha_people):
     admin = client_for(alpha, alpha_people.admin)
     response = admin.post(f"/manage/people/{alpha_people.admin.pk}/", {"roles-roles": ["leader"]})
     assert response.status_code == 200
-    assert "You are the only admin, so you cannot remove your own admin role" in response.content.decode()
+    assert ("You are the only admin of your organisation, so you cannot remove your own admin role"
+            in response.content.decode())
     with tenant_context(alpha):
         assert User.objects.get(pk=alpha_people.admin.pk).is_org_admin
 

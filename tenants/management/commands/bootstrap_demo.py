@@ -8,17 +8,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django_tenants.utils import tenant_context
 
+from people.links import organisation_url, public_url
 from people.models import MentorPairing, Role, User
 from people.services import user_create
 from tenants.models import Domain
 from tenants.services import (
     organisation_create,
-    organisation_home_url,
     public_ensure,
     spare_pool_refill,
     template_ensure,
 )
-from tenants.urls_helpers import public_url
 
 DEMO_SUBDOMAIN = "demo"
 DEMO_PASSWORD = "heartwood-demo"
@@ -57,7 +56,7 @@ class Command(BaseCommand):
                 MentorPairing.objects.create(leader=leader, mentor=mentor)
         self._operator_ensure()
         spare_pool_refill()
-        self.stdout.write(f"Demo organisation: {organisation_home_url(demo)}")
+        self.stdout.write(f"Demo organisation: {organisation_url(demo)}")
         for email, _, roles in DEMO_PEOPLE:
             self.stdout.write(f"  {', '.join(roles):<14} {email}  /  {DEMO_PASSWORD}")
         self.stdout.write(f"Operator console: {public_url('/console/')}")
