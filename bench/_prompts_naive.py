@@ -78,5 +78,5 @@ def naive_prompt(user_id: int) -> bool:
     delivery.email_status = PromptDelivery.EmailStatus.SENT
     delivery.emailed_at = timezone.now()
     delivery.email_attempts = 1
-    delivery.save(update_fields=["email_status", "emailed_at", "email_attempts"])
+    delivery.save(update_fields=["email_status", "emailed_at", "email_attempts", "stop_token_hash"])
     return True

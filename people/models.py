@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from typing import Any
 
@@ -9,6 +8,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from .tokens import token_hash
 
 
 class Role(models.TextChoices):
@@ -169,7 +170,7 @@ class Invitation(models.Model):
 
     @staticmethod
     def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
+        return token_hash(token)
 
     @property
     def role_labels(self) -> list[str]:

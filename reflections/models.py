@@ -294,6 +294,9 @@ class PromptDelivery(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
     dismissed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The hash of the one-click stop link in this delivery's email (people.tokens); the link itself is only in
+    # the email, and says nothing about who it is for.
+    stop_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-slot"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -23,11 +24,16 @@ from django.utils import timezone
 
 from courses.models import LessonProgress, ModuleCompletion
 from courses.selectors import visible_modules
+from people.models import User
+from people.tokens import token_hash, token_new
 
 from .models import Prompt, PromptDefaults, PromptDelivery
 
 RECENT_DELIVERIES = 10
+# Signed stop links of earlier versions (readable, never expiring) are recognised only to say they have expired.
 UNSUBSCRIBE_SALT = "reflections.prompts.unsubscribe"
+# Longer than any prompt email stays in an inbox before someone decides they have had enough of them.
+STOP_LINK_DAYS = 90
 
 _DUE_SQL = """
 WITH defaults AS (
@@ -175,17 +181,42 @@ def prompts_choose(new: Iterable[tuple[int, int]]) -> int:
     return len(updates)
 
 
-def unsubscribe_token(user_id: int) -> str:
-    return signing.dumps({"u": user_id, "s": connection.schema_name}, salt=UNSUBSCRIBE_SALT)
+def stop_token_mint(delivery: PromptDelivery) -> str:
+    """A new stop link token for this delivery's email; its hash goes on the delivery (saved by the caller)."""
+    token, delivery.stop_token_hash = token_new()
+    return token
 
 
-def unsubscribe_user_id(token: str) -> int | None:
-    """The user a token belongs to, if it is genuine and was made in this organisation."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    return data.get("u") if data.get("s") == connection.schema_name else None
+def stop_token_save(delivery: PromptDelivery) -> str:
+    """Mint and save a stop link token for one delivery (the batch sender saves many in one statement)."""
+    token = stop_token_mint(delivery)
+    delivery.save(update_fields=["stop_token_hash"])
+    return token
+
+
+@dataclass(frozen=True)
+class StopLink:
+    person: User | None
+    expired: bool = False
+
+
+def stop_link_open(token: str, *, now: datetime | None = None) -> StopLink:
+    """Whose prompts a stop link stops, in this organisation; expired links say so, unknown ones find nobody.
+
+    Only the hash is looked up, in this organisation's schema: a link of another organisation finds nothing.
+    """
+    now = now or timezone.now()
+    delivery = PromptDelivery.objects.filter(stop_token_hash=token_hash(token)).select_related("user").first()
+    if delivery is None:
+        try:
+            # Links sent before stop links expired were signed, not stored: they have expired now.
+            signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        except signing.BadSignature:
+            return StopLink(person=None)
+        return StopLink(person=None, expired=True)
+    if delivery.created_at < now - timedelta(days=STOP_LINK_DAYS):
+        return StopLink(person=None, expired=True)
+    return StopLink(person=delivery.user if delivery.user.is_active else None)
 
 
 @transaction.atomic
@@ -209,7 +240,7 @@ def prompt_email(delivery: PromptDelivery, base_url: str) -> EmailMultiAlternati
         "delivery": delivery, "prompt": delivery.prompt, "user": delivery.user,
         "write_url": f"{base_url}/journal/prompts/cards/{delivery.pk}/write/",
         "settings_url": f"{base_url}/journal/prompts/",
-        "unsubscribe_url": f"{base_url}/journal/prompts/stop/{unsubscribe_token(delivery.user_id)}/",
+        "unsubscribe_url": f"{base_url}/journal/prompts/stop/{stop_token_mint(delivery)}/",
         "organisation": connection.tenant,
     }
     message = EmailMultiAlternatives(
@@ -229,6 +260,13 @@ def prompt_emails_send(*, delivery_ids: list[int], base_url: str) -> tuple[int, 
     if not claimed:
         return 0, 0
     messages = [(delivery.pk, prompt_email(delivery, base_url)) for delivery in claimed]
+    # Every stop link is stored before any email leaves, so a click on the first never finds nothing.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE reflections_promptdelivery d SET stop_token_hash = u.hash"
+            " FROM unnest(%s::bigint[], %s::text[]) AS u(id, hash) WHERE d.id = u.id",
+            [[d.pk for d in claimed], [d.stop_token_hash for d in claimed]],
+        )
     sent_ids, failed_ids = [], []
     with get_connection() as mail:
         for pk, message in messages:

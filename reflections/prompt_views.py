@@ -13,10 +13,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people.decorators import admin_required
-from people.models import User
 
 from .models import PromptDelivery
-from .prompt_delivery import unsubscribe_user_id
+from .prompt_delivery import STOP_LINK_DAYS, stop_link_open
 from .prompt_forms import DefaultsForm, DigestForm, RhythmForm
 from .selectors.prompts import (
     digest_frequency_for,
@@ -89,9 +88,11 @@ def prompt_card_write(request: HttpRequest, pk: int) -> HttpResponse:
 def prompts_stop(request: HttpRequest, token: str) -> HttpResponse:
     """The stop link in every prompt email: works without signing in, and only for the person it was sent to.
     A GET only asks (mail scanners follow links); the button, or a one-click List-Unsubscribe POST, stops."""
-    user_id = unsubscribe_user_id(token)
-    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
-    if user is None:
+    link = stop_link_open(token)
+    user = link.person
+    if link.expired:
+        response = render(request, "reflections/prompts_stop_expired.html", {"days": STOP_LINK_DAYS}, status=410)
+    elif user is None:
         response = render(request, "404.html", status=404)
     elif request.method == "POST":
         prompts.prompts_stop(user=user)

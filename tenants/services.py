@@ -6,13 +6,14 @@ import io
 import json
 import logging
 import secrets
+import time
 import zipfile
 from dataclasses import dataclass
 from typing import IO
 
 from django.apps import apps
 from django.conf import settings
-from django.core import serializers, signing
+from django.core import serializers
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
@@ -21,6 +22,7 @@ from django_tenants.utils import schema_exists, tenant_context
 
 from people.models import Role, User
 from people.services import user_create
+from people.tokens import token_hash, token_new
 
 from .models import Domain, Organisation
 from .urls_helpers import organisation_url
@@ -209,31 +211,37 @@ def subdomain_available(subdomain: str) -> bool:
 
 # --- Moving between hosts signed in ------------------------------------------------------------------------
 
-_HANDOVER_SALT = "tenants.handover"
 HANDOVER_MAX_AGE = 60
 
 
+def _handover_key(token: str) -> str:
+    return f"handover:{token_hash(token)}"
+
+
 def handover_token(*, organisation: Organisation, user: User) -> str:
-    """A signed, short-lived, single-use token that signs `user` in at their organisation's host.
+    """A random, short-lived, single-use token that signs `user` in at their organisation's host.
 
     Session cookies are host-only, so the public site cannot sign anyone in on `<sub>.<BASE_DOMAIN>` itself.
+    The token is opaque (no schema name, no user id): only its hash is kept, for a minute, in Redis under the
+    organisation's schema (cache keys carry it), so it means nothing at any other organisation.
     """
-    payload = {"o": organisation.schema_name, "u": user.pk, "n": secrets.token_urlsafe(16)}
-    return signing.dumps(payload, salt=_HANDOVER_SALT)
+    token = token_new()[0]
+    with tenant_context(organisation):
+        cache.set(_handover_key(token), {"u": user.pk, "at": time.time()}, timeout=HANDOVER_MAX_AGE * 2)
+    return token
 
 
 def handover_redeem(*, token: str, organisation: Organisation) -> User | None:
-    """The user a valid, unused token names, in this organisation (run inside its schema); else None."""
-    try:
-        payload = signing.loads(token, salt=_HANDOVER_SALT, max_age=HANDOVER_MAX_AGE)
-    except signing.BadSignature:  # also SignatureExpired
-        return None
-    if not isinstance(payload, dict) or payload.get("o") != organisation.schema_name:
-        return None
-    # SET NX in Redis: only the first redemption wins, even when two requests race.
-    if not cache.add(f"handover-used:{payload.get('n')}", 1, timeout=HANDOVER_MAX_AGE * 2):
-        return None
-    return User.objects.filter(pk=payload.get("u"), is_active=True).first()
+    """The user a valid, unused token was made for, in this organisation (run inside its schema); else None."""
+    with tenant_context(organisation):
+        key = _handover_key(token)
+        entry = cache.get(key)
+        # DEL in Redis: only the first redemption wins, even when two requests race.
+        if not isinstance(entry, dict) or not cache.delete(key):
+            return None
+        if time.time() - entry["at"] > HANDOVER_MAX_AGE:
+            return None
+        return User.objects.filter(pk=entry["u"], is_active=True).first()
 
 
 # --- Operators ---------------------------------------------------------------------------------------------

@@ -71,20 +71,21 @@ def test_email_confirmation_link_of_one_organisation_confirms_nothing_in_another
         assert EmailAddress.objects.get(pk=alpha_pk).verified
 
 
-# --- The one-click stop (RFC 8058): the mail provider POSTs without cookies or a CSRF token; the signed token is
-# the only credential, and it still means nothing in another organisation.
+# --- The one-click stop (RFC 8058): the mail provider POSTs without cookies or a CSRF token; the token is the only
+# credential, and it still means nothing in another organisation.
 
 
 def test_one_click_stop_works_from_a_mail_provider_without_a_csrf_cookie(alpha, beta):
     from django.test import Client
+    from django.utils import timezone
 
-    from reflections.models import PromptFrequency, PromptSchedule
-    from reflections.prompt_delivery import unsubscribe_token
+    from reflections.models import PromptDelivery, PromptFrequency, PromptSchedule
+    from reflections.prompt_delivery import stop_token_save
     from tests.conftest import host
 
     leader = make_person(alpha, ["leader"])
     with tenant_context(alpha):
-        token = unsubscribe_token(leader.pk)
+        token = stop_token_save(PromptDelivery.objects.create(user=leader, slot=timezone.now(), channel="email"))
     beta_mailer = Client(HTTP_HOST=host("beta"), enforce_csrf_checks=True)
     assert beta_mailer.post(f"/journal/prompts/stop/{token}/", {"List-Unsubscribe": "One-Click"}).status_code == 404
     mailer = Client(HTTP_HOST=host("alpha"), enforce_csrf_checks=True)

@@ -193,7 +193,8 @@ def test_stop_link_works_without_signing_in_and_only_for_its_owner(alpha, beta):
     leader = make_person(alpha, ["leader"])
     other = make_person(alpha, ["leader"])
     with tenant_context(alpha):
-        token = prompt_delivery.unsubscribe_token(leader.pk)
+        delivery = PromptDelivery.objects.create(user=leader, slot=timezone.now(), channel="email")
+        token = prompt_delivery.stop_token_save(delivery)
     client = client_for(alpha)
     page = client.get(f"/journal/prompts/stop/{token}/")
     assert page.status_code == 200 and leader.email.encode() in page.content
