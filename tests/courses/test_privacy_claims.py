@@ -103,7 +103,7 @@ def _admin_claims() -> dict[str, str]:
     return claims
 
 
-def _report_tables(client) -> list[Table]:  # noqa: ANN001
+def _report_tables(client) -> list[Table]:
     response = client.get("/manage/learning/")
     assert response.status_code == 200
     parser = _Tables()
@@ -113,7 +113,7 @@ def _report_tables(client) -> list[Table]:  # noqa: ANN001
 
 
 @pytest.fixture
-def report(alpha):  # noqa: ANN001
+def report(alpha):
     """The learning report rendered for an admin, with one learner part-way through the shipped programme."""
     admin = make_person(alpha, ["admin"], name="Ada Admin")
     leader = make_person(alpha, ["leader"], name="Lee Leader")
