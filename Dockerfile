@@ -7,6 +7,7 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
+# The base dependencies only: the embedded PostgreSQL and Redis of the `dev` extra are never in the image.
 RUN pip install --no-cache-dir .
 COPY . .
 RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379 \

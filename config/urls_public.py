@@ -1,4 +1,4 @@
-"""URLs of the public site: landing, health, sign-up, operator console, operator accounts, Django admin."""
+"""URLs of the public site: landing, sign-up, operator console, operator accounts, Django admin."""
 
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
@@ -13,11 +13,11 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", tenant_views.landing, name="landing"),
-    path("healthz", tenant_views.healthz, name="healthz"),
     path("signup/", tenant_views.signup, name="signup"),
     path("find/", tenant_views.find_organisation, name="find_organisation"),
     path("terms/", tenant_views.terms, name="terms"),
     path("console/", tenant_views.console, name="console"),
+    path("console/workers/", tenant_views.console_workers, name="console_workers"),
     path("console/<int:pk>/", tenant_views.console_organisation, name="console_organisation"),
     path("console/<int:pk>/approve/", tenant_views.console_approve, name="console_approve"),
     path("console/<int:pk>/decline/", tenant_views.console_decline, name="console_decline"),

@@ -7,7 +7,6 @@ from tenants import views as tenant_views
 
 urlpatterns = [
     path("", people_views.home, name="home"),
-    path("healthz", tenant_views.healthz, name="tenant_healthz"),
     path("welcome/", tenant_views.welcome, name="welcome"),
     path("accounts/", include("allauth.urls")),
     path("manage/learning/", include("courses.manage_urls")),

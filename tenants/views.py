@@ -15,7 +15,7 @@ from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -25,7 +25,7 @@ from django_tenants.utils import tenant_context
 from . import services
 from .finding import organisations_reminder_task
 from .forms import ConfirmDeleteForm, ConsoleSearchForm, FindOrganisationForm, SignUpForm
-from .health import check_all
+from .health import worker_states
 from .models import Organisation
 from .selectors import membership_of, organisations_for_console, subdomain_of
 from .urls_helpers import organisation_url
@@ -52,13 +52,6 @@ def find_organisation(request: HttpRequest) -> HttpResponse:
 
 def terms(request: HttpRequest) -> HttpResponse:
     return render(request, "tenants/terms.html")
-
-
-@never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
-    checks = check_all()
-    ok = all(check["ok"] for check in checks.values())
-    return JsonResponse({"ok": ok, "checks": checks}, status=200 if ok else 503)
 
 
 # --- Sign-up (public site) ------------------------------------------------------------------------------
@@ -158,6 +151,13 @@ def console(request: HttpRequest) -> HttpResponse:
         for org in organisations
     ]
     return render(request, "tenants/console/list.html", {"search": search, "q": q, "page": page, "rows": rows})
+
+
+@never_cache
+@operator_required
+def console_workers(request: HttpRequest) -> HttpResponse:
+    """The Celery workers' state: asked when an operator opens this page, never by a health probe."""
+    return render(request, "tenants/console/workers.html", {"state": worker_states()})
 
 
 @never_cache

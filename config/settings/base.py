@@ -64,6 +64,11 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 TENANT_HOST_CACHE_SECONDS = env.int("TENANT_HOST_CACHE_SECONDS", default=30)
 
 MIDDLEWARE = [
+    # Health probes answer first, for any Host (an IP address included), before routing and host validation.
+    "tenants.middleware.ProbeMiddleware",
+    # Headers every page gets, the "unknown organisation" pages the routing renders included.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "tenants.middleware.OrganisationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -89,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.organisation",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -98,18 +104,22 @@ WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
 
-# --- Database and Redis. With no DATABASE_URL/REDIS_URL, `make run`/`make test` start embedded servers and
-# pass their URLs in; a bare `manage.py` finds the ones the runner started.
-def _database_url() -> str:
-    url = env("DATABASE_URL", default="")
-    if url:
-        return url
-    from config.embedded import postgres_url
+# --- Database and Redis: always from the environment. Production refuses to start without them (django-environ
+# raises ImproperlyConfigured naming the variable); dev and test settings fill them in from the embedded servers
+# first (config.settings.local_services), so nothing here ever starts a server.
+def required_url(name: str, example: str) -> str:
+    url = env(name, default="")
+    if not url:
+        from django.core.exceptions import ImproperlyConfigured
 
-    return postgres_url()
+        raise ImproperlyConfigured(
+            f"Set the {name} environment variable (e.g. {example}). Heartwood does not start a server of its own "
+            "outside `make run` / `make test`."
+        )
+    return url
 
 
-DATABASES = {"default": env.db_url_config(_database_url())}
+DATABASES = {"default": env.db_url_config(required_url("DATABASE_URL", "postgres://user:password@host:5432/heartwood"))}
 # A unix-socket directory arrives percent-encoded in the URL's host part.
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 DATABASES["default"]["ENGINE"] = "config.db"
@@ -119,15 +129,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def redis_base_url() -> str:
-    url = env("REDIS_URL", default="")
-    if not url:
-        from config.embedded import running_redis_url
-
-        url = running_redis_url() or ""
-    if not url:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("Set REDIS_URL, or start Heartwood with `make run` (it starts Redis).")
+    url = required_url("REDIS_URL", "redis://host:6379")
     # Database numbers are ours to choose (cache, broker and results must not share one).
     return re.sub(r"/\d*$", "", url.rstrip("/"))
 
@@ -237,6 +239,41 @@ STORAGES = {
 }
 
 X_FRAME_OPTIONS = "DENY"
+
+
+# --- Content Security Policy (django-csp): our own files, plus a per-request nonce for any inline block that must
+# stay; no 'unsafe-inline' for scripts or styles, so inline `style="…"` attributes and `on…=` handlers are refused
+# too (the templates use classes and static files instead). Emails are not pages: their inline styles are unaffected.
+def content_security_policy(*, scheme: str, base_domain: str) -> dict:
+    from csp.constants import NONCE, NONE, SELF
+
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF, NONCE],
+            "style-src": [SELF, NONCE],
+            "img-src": [SELF, "data:"],  # the two-step sign-in QR code is a data: URI
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [NONE],
+            "frame-ancestors": [NONE],
+            # Sign-up posts on the public site and is redirected to the new organisation's own host.
+            "form-action": [SELF, f"{scheme}://*.{base_domain}:*"],
+        }
+    }
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(scheme=SITE_SCHEME, base_domain=BASE_DOMAIN)
+# Powerful browser features Heartwood never uses are switched off for every page (django-permissions-policy).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture", "geolocation",
+        "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi", "payment", "serial", "usb",
+        "xr-spatial-tracking",
+    )
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -1,7 +1,11 @@
 """Local development: `make run`."""
 
-from .base import *  # noqa: F403
-from .base import env
+from .local_services import use_embedded_services_when_unset
+
+use_embedded_services_when_unset()
+
+from .base import *  # noqa: E402, F403
+from .base import env  # noqa: E402
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")

@@ -2,8 +2,12 @@
 
 import os
 
-from .base import *  # noqa: F403
-from .base import REDIS_URL
+from .local_services import use_embedded_services_when_unset
+
+use_embedded_services_when_unset()
+
+from .base import *  # noqa: E402, F403
+from .base import REDIS_URL  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "test-only-key"

@@ -24,7 +24,13 @@ def test_app_split():
 
 def test_middleware_order():
     mw = settings.MIDDLEWARE
-    assert mw[0] == "tenants.middleware.OrganisationMiddleware"
+    # Probes first (any Host, no routing); then the headers every page gets; then the organisation's routing,
+    # before anything that reads the Host (CommonMiddleware) or the database.
+    assert mw[:4] == [
+        "tenants.middleware.ProbeMiddleware", "csp.middleware.CSPMiddleware",
+        "django_permissions_policy.PermissionsPolicyMiddleware", "tenants.middleware.OrganisationMiddleware",
+    ]
+    assert mw.index("django.middleware.common.CommonMiddleware") > 3
     auth = mw.index("django.contrib.auth.middleware.AuthenticationMiddleware")
     assert mw.index("allauth.account.middleware.AccountMiddleware") > auth
     assert mw.index("allauth.usersessions.middleware.UserSessionsMiddleware") > auth
