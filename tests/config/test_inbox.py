@@ -76,7 +76,7 @@ def test_one_message_shows_text_and_html_parts_safely(inbox: Path):
 
 
 @pytest.mark.django_db
-def test_a_real_invitation_lands_in_the_inbox_with_a_working_link(inbox: Path, alpha):  # noqa: ANN001
+def test_a_real_invitation_lands_in_the_inbox_with_a_working_link(inbox: Path, alpha):
     admin = make_person(alpha, ["admin"])
     with tenant_context(alpha):
         invitation = invitation_create(email="new.starter@example.org", full_name="New Starter", roles=["leader"],

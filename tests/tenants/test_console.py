@@ -228,6 +228,7 @@ def test_make_runs_demo_has_an_operator_and_fills_the_pool(settings, capsys):
     from django.core.management import call_command
 
     settings.SPARE_POOL_SIZE = 2
+    settings.DEBUG = True  # as under make run: the command refuses without it
     call_command("bootstrap_demo")
     printed = capsys.readouterr().out
     assert "operator@heartwood.test  /  heartwood-demo" in printed and "/console/" in printed

@@ -1,16 +1,21 @@
-"""Ensure the public site, the template schema and a demo organisation with three people exist."""
+"""Ensure the public site, the template schema and a demo organisation with three people exist, and give the demo
+organisation a few weeks of life: each app seeds its own demo data (tenants.demo_seeding explains the hook).
+Development only: it refuses to run without DEBUG (make run has it) unless told otherwise."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from people.links import organisation_url, public_url
 from people.models import MentorPairing, Role, User
 from people.services import user_create
+from tenants.demo_seeding import demo_seed
 from tenants.models import Domain
 from tenants.services import (
     organisation_create,
@@ -26,6 +31,8 @@ DEMO_PEOPLE = [
     ("leader@demo.heartwood.test", "Sam Leader", [Role.LEADER]),
     ("mentor@demo.heartwood.test", "Morgan Mentor", [Role.MENTOR]),
 ]
+# The demo story starts this long ago: Sam and Morgan have been paired since then (demo data is dated after it).
+DEMO_HISTORY_DAYS = 42
 # A platform operator: a staff user of the public schema (the console at /console/).
 OPERATOR_EMAIL = "operator@heartwood.test"
 
@@ -33,7 +40,18 @@ OPERATOR_EMAIL = "operator@heartwood.test"
 class Command(BaseCommand):
     help = "Create (or refresh) the demo organisation and print where to log in."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-without-debug", action="store_true",
+            help="Run even though DEBUG is off (demo people with a published password: never in production).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["allow_without_debug"]:
+            raise CommandError(
+                "bootstrap_demo makes people with a published password and made-up journals: it runs with DEBUG "
+                "on (make run) only. Pass --allow-without-debug if you really mean it (never in production)."
+            )
         public_ensure()
         template_ensure()
         domain = Domain.objects.filter(domain=f"{DEMO_SUBDOMAIN}.{settings.BASE_DOMAIN}").first()
@@ -52,13 +70,21 @@ class Command(BaseCommand):
             # Sam has Morgan as a mentor, so sharing an entry and the mentoring pages work straight away.
             leader = User.objects.get(email__iexact=DEMO_PEOPLE[1][0])
             mentor = User.objects.get(email__iexact=DEMO_PEOPLE[2][0])
-            if not MentorPairing.objects.filter(leader=leader, mentor=mentor, ends_on__isnull=True).exists():
-                MentorPairing.objects.create(leader=leader, mentor=mentor)
+            story_start = timezone.localdate() - timedelta(days=DEMO_HISTORY_DAYS)
+            pairing = MentorPairing.objects.filter(leader=leader, mentor=mentor, ends_on__isnull=True).first()
+            if pairing is None:
+                MentorPairing.objects.create(leader=leader, mentor=mentor, starts_on=story_start)
+            elif pairing.starts_on > story_start:
+                # Made by an earlier bootstrap on its own day: the demo entries shared before then would be dark.
+                MentorPairing.objects.filter(pk=pairing.pk).update(starts_on=story_start)
+            admin = User.objects.get(email__iexact=DEMO_PEOPLE[0][0])
+        seeded = demo_seed(organisation=demo, people={"admin": admin, "leader": leader, "mentor": mentor})
         self._operator_ensure()
         spare_pool_refill()
         self.stdout.write(f"Demo organisation: {organisation_url(demo)}")
         for email, _, roles in DEMO_PEOPLE:
             self.stdout.write(f"  {', '.join(roles):<14} {email}  /  {DEMO_PASSWORD}")
+        self.stdout.write(f"  (demo data from: {', '.join(seeded) or 'no app'}; a second run changes nothing)")
         self.stdout.write(f"Operator console: {public_url('/console/')}")
         self.stdout.write(f"  {'operator':<14} {OPERATOR_EMAIL}  /  {DEMO_PASSWORD}")
 
