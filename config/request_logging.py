@@ -13,12 +13,16 @@ import json
 import logging
 import re
 import time
+import traceback
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from types import TracebackType
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from config.sentry import CONTENT_APPS, REMOVED
 
 logger = logging.getLogger("heartwood.request")
 
@@ -74,8 +78,23 @@ class RequestLogMiddleware:
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
 
+def _through_content_apps(frames: traceback.StackSummary) -> bool:
+    roots = tuple(f"{settings.BASE_DIR / app}/" for app in CONTENT_APPS)
+    return any(frame.filename.startswith(roots) for frame in frames)
+
+
 class JsonFormatter(logging.Formatter):
-    """Each record as one line of JSON: time, level, logger, message, the `extra=` fields, and the traceback."""
+    """Each record as one line of JSON: time, level, logger, message, the `extra=` fields, and the exception.
+
+    An exception that passed through code handling people's words (config.sentry.CONTENT_APPS) is logged with
+    its type and traceback but not its message, which may quote what someone wrote.
+    """
+
+    def formatException(self, exc_info: tuple[type[BaseException], BaseException, TracebackType | None]) -> str:
+        exc_type, exc, tb = exc_info
+        frames = traceback.extract_tb(tb)
+        message = REMOVED if _through_content_apps(frames) else str(exc)
+        return "Traceback (most recent call last):\n" + "".join(frames.format()) + f"{exc_type.__name__}: {message}"
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, object] = {
