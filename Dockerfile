@@ -14,4 +14,6 @@ RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build R
     python manage.py collectstatic --noinput
 USER heartwood
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The start-up checks first (config.checks: what is missing, by name), then gunicorn. No gunicorn access log: its
+# lines carry query strings; config.request_logging writes one JSON line per request instead.
+CMD ["sh", "-c", "python manage.py check --deploy --fail-level ERROR && exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers 3"]
