@@ -190,8 +190,14 @@ def module_completion_for(user: User, module: Module) -> ModuleCompletion | None
     return ModuleCompletion.objects.filter(user=user, module=module).first()
 
 
+def visible_lessons() -> QuerySet[Lesson]:
+    """Lessons learners can see: a hidden module is a draft its admins are still writing (or one they set aside),
+    so none of its lessons shows anywhere, nor can a journal entry point at one."""
+    return Lesson.objects.filter(module__is_hidden=False).select_related("module")
+
+
 def lesson_visible_get(module: Module, slug: str) -> Lesson | None:
-    return Lesson.objects.filter(module=module, slug=slug).first()
+    return visible_lessons().filter(module=module, slug=slug).first()
 
 
 def lesson_progress_for(user: User, lesson: Lesson) -> LessonProgress | None:

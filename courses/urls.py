@@ -25,5 +25,6 @@ urlpatterns = [
     path("<slug:module_slug>/self-check/result/", views.self_check_result, name="self_check_result"),
     path("<slug:module_slug>/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),
     path("<slug:module_slug>/<slug:lesson_slug>/done/", views.lesson_done, name="lesson_done"),
+    path("<slug:module_slug>/<slug:lesson_slug>/seen/", views.lesson_seen, name="lesson_seen"),
     path("<slug:module_slug>/<slug:lesson_slug>/tried/", views.practice_tried, name="practice_tried"),
 ]

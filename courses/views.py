@@ -56,7 +56,6 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
 def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
     module = _module_or_404(module_slug)
     lesson = _lesson_or_404(module, lesson_slug)
-    services.lesson_visit_record(user=request.user, lesson=lesson)
     progress = selectors.lesson_progress_for(request.user, lesson)
     siblings = list(Lesson.objects.filter(module=module).order_by("order", "id").only("id", "slug", "title"))
     index = next(i for i, item in enumerate(siblings) if item.pk == lesson.pk)
@@ -68,6 +67,16 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
         "journal_url": f"{JOURNAL_NEW_URL}?lesson={lesson.pk}",
         "has_self_check": bool(module.self_check.get("statements")),
     })
+
+
+@login_required
+@require_POST
+def lesson_seen(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
+    """The lesson page, once open in a browser, says so (static/js/seen.js), for "continue where you left off".
+    A GET never writes."""
+    lesson = _lesson_or_404(_module_or_404(module_slug), lesson_slug)
+    services.lesson_visit_record(user=request.user, lesson=lesson)
+    return HttpResponse(status=204)
 
 
 @login_required

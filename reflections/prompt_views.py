@@ -75,9 +75,9 @@ def prompt_card_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 @journal_page
 @require_http_methods(["GET"])
 def prompt_card_write(request: HttpRequest, pk: int) -> HttpResponse:
-    """Open a new entry with this prompt; the card has done its job and goes."""
+    """Open a new entry with this prompt. The card goes once the entry is saved (`entry_create`): a GET never
+    writes, and a card opened and abandoned is still there to come back to."""
     delivery = get_object_or_404(PromptDelivery, pk=pk, user=request.user, prompt__isnull=False)
-    prompts.delivery_dismiss(user=request.user, delivery_id=delivery.pk)
     return redirect(f"{reverse('reflections:entry_new')}?prompt={delivery.prompt_id}")
 
 

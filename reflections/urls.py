@@ -19,6 +19,7 @@ urlpatterns = [
     path("journal/account/import/", views.journal_import, name="import"),
     path("journal/account/delete/", views.account_delete, name="account_delete"),
     path("journal/<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("journal/<int:pk>/seen/", views.entry_seen, name="entry_seen"),
     path("journal/<int:pk>/edit/", views.entry_edit, name="entry_edit"),
     path("journal/<int:pk>/delete/", views.entry_delete, name="entry_delete"),
     path("journal/<int:pk>/share/", views.entry_share, name="entry_share"),

@@ -21,6 +21,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.models import Behaviour, Lesson
+from courses.selectors import visible_lessons
 from people.selectors import current_mentors_of
 from people.services import PeopleError
 
@@ -33,13 +34,13 @@ from .forms import (
     SearchForm,
     ShareForm,
 )
-from .models import SECTIONS, TEXT_FIELDS, EntryTemplate, JournalEntry, Notification, Prompt
-from .selectors.conversations import comment_for_writer, entry_acknowledgements, entry_threads
+from .models import SECTIONS, TEXT_FIELDS, EntryTemplate, JournalEntry, Prompt
+from .selectors.conversations import access_comment_by_id, entry_acknowledgements, entry_threads
 from .selectors.journal import journal_list
-from .selectors.notifications import notifications_for, unread_notification_count
+from .selectors.notifications import access_notification_by_id, notifications_for, unread_notification_count
 from .selectors.prompts import prompts_active
 from .selectors.sharing import entry_current_mentors, entry_reads, entry_shares_with_reads, mentoring_overview
-from .selectors.visibility import entry_for_viewer, own_entries
+from .selectors.visibility import access_entry_by_id, access_own_entry_by_id, entry_for_viewer, own_entries
 from .services import conversations, record, sharing
 from .services import journal as journal_services
 from .services import notifications as notification_services
@@ -75,10 +76,7 @@ def _int(value: Any) -> int | None:
 
 
 def _own_entry(request: HttpRequest, pk: int) -> JournalEntry:
-    entry = own_entries(request.user).filter(pk=pk).first()
-    if entry is None:
-        raise Http404
-    return entry
+    return access_own_entry_by_id(user=request.user, pk=pk)
 
 
 # --- Writing
@@ -118,11 +116,7 @@ def journal(request: HttpRequest) -> HttpResponse:
 
 def _lesson_and_prompt(request: HttpRequest, data: Any) -> tuple[Lesson | None, Prompt | None]:
     lesson_id, prompt_id = _int(data.get("lesson")), _int(data.get("prompt"))
-    # Only lessons learners can see: a hidden module is a draft its admins are still writing.
-    lesson = (
-        Lesson.objects.select_related("module").filter(pk=lesson_id, module__is_hidden=False).first()
-        if lesson_id else None
-    )
+    lesson = visible_lessons().filter(pk=lesson_id).first() if lesson_id else None
     prompt = prompts_active().filter(pk=prompt_id).first() if prompt_id else None
     return lesson, prompt
 
@@ -131,10 +125,7 @@ def _draft_from(request: HttpRequest) -> JournalEntry | None:
     draft_id = _int(request.POST.get("draft_id"))
     if not draft_id:
         return None
-    entry = own_entries(request.user).filter(pk=draft_id, is_draft=True).first()
-    if entry is None:
-        raise Http404
-    return entry
+    return access_own_entry_by_id(user=request.user, pk=draft_id, drafts_only=True)
 
 
 def _entry_context(form: EntryForm, **extra: Any) -> dict[str, Any]:
@@ -187,8 +178,8 @@ def entry_autosave(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"saved": False}, status=400)
     draft = None
     if _int(request.POST.get("draft_id")):
-        draft = own_entries(request.user).filter(pk=_int(request.POST.get("draft_id"))).first()
-        if draft is None or not journal_services.autosave_allowed(draft):
+        draft = access_own_entry_by_id(user=request.user, pk=_int(request.POST.get("draft_id")))
+        if not journal_services.autosave_allowed(draft):
             raise Http404
     lesson, prompt = _lesson_and_prompt(request, request.POST)
     data = form.cleaned_data
@@ -231,13 +222,8 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @journal_page
 @require_http_methods(["GET"])
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = entry_for_viewer(user=request.user, pk=pk)
-    if entry is None:
-        raise Http404
+    entry = access_entry_by_id(user=request.user, pk=pk)
     is_author = entry.author_id == request.user.pk
-    if not is_author:
-        sharing.entry_read_record(entry=entry, reader=request.user)
-    notification_services.notifications_mark_read_for_entry(user=request.user, entry=entry)
     shares = entry_shares_with_reads(entry) if is_author else []
     acknowledgements = list(entry_acknowledgements(entry, request.user))
     threads = entry_threads(entry, request.user, shares)
@@ -253,6 +239,18 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_acknowledge": not is_author and not acknowledgements,
         "reads": entry_reads(entry) if is_author and shares else [],
     })
+
+
+@journal_page
+@require_POST
+def entry_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The entry page, once open in a browser, says so (static/js/seen.js): a mentor's read is logged for the
+    author, and the notices about this entry are read. A GET never writes, so a link scanner records nothing."""
+    entry = access_entry_by_id(user=request.user, pk=pk)
+    if entry.author_id != request.user.pk:
+        sharing.entry_read_record(entry=entry, reader=request.user)
+    notification_services.notifications_mark_read_for_entry(user=request.user, entry=entry)
+    return HttpResponse(status=204)
 
 
 @journal_page
@@ -312,9 +310,7 @@ def entry_unshare(request: HttpRequest, pk: int, mentor_id: int) -> HttpResponse
 @journal_page
 @require_POST
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = entry_for_viewer(user=request.user, pk=pk)
-    if entry is None:
-        raise Http404
+    entry = access_entry_by_id(user=request.user, pk=pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         mentor = None
@@ -337,9 +333,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 @journal_page
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = comment_for_writer(user=request.user, pk=pk)
-    if comment is None:
-        raise Http404
+    comment = access_comment_by_id(user=request.user, pk=pk)
     back = reverse("reflections:entry_detail", args=[comment.entry_id]) + f"#comment-{comment.pk}"
     if not conversations.comment_can_edit(comment, request.user):
         messages.error(request, "Replies can be changed for 15 minutes after they are sent. You can still delete it.")
@@ -355,9 +349,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @journal_page
 @require_POST
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = comment_for_writer(user=request.user, pk=pk)
-    if comment is None:
-        raise Http404
+    comment = access_comment_by_id(user=request.user, pk=pk)
     entry_id, thread = comment.entry_id, comment.mentor_id
     conversations.comment_delete(comment=comment, author=request.user)
     messages.success(request, "Reply deleted.")
@@ -367,8 +359,8 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @journal_page
 @require_POST
 def entry_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = entry_for_viewer(user=request.user, pk=pk)
-    if entry is None or entry.author_id == request.user.pk:
+    entry = access_entry_by_id(user=request.user, pk=pk)
+    if entry.author_id == request.user.pk:
         raise Http404
     conversations.entry_acknowledge(entry=entry, mentor=request.user)
     messages.success(request, f"{entry.author.get_short_name()} will see that you've read this.")
@@ -405,10 +397,8 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 @journal_page
 @require_http_methods(["GET"])
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = Notification.objects.filter(pk=pk, recipient=request.user).first()
-    if notification is None:
-        raise Http404
-    notification_services.notifications_mark_read(user=request.user, notification_ids=[notification.pk])
+    """Follow a notice to its entry; the entry page marks it read once it is open (a GET never writes)."""
+    notification = access_notification_by_id(user=request.user, pk=pk)
     if entry_for_viewer(user=request.user, pk=notification.entry_id) is None:
         messages.info(request, "That entry is no longer shared with you.")
         return redirect("reflections:notifications")

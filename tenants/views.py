@@ -22,13 +22,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_tenants.utils import tenant_context
 
+from people.links import subdomain_url
+
 from . import services
 from .finding import organisations_reminder_task
 from .forms import ConfirmDeleteForm, ConsoleSearchForm, FindOrganisationForm, SignUpForm
 from .health import worker_states
 from .models import Organisation
 from .selectors import membership_of, organisations_for_console, subdomain_of
-from .urls_helpers import organisation_url
 
 CONSOLE_PAGE_SIZE = 50
 
@@ -60,7 +61,7 @@ def terms(request: HttpRequest) -> HttpResponse:
 def _send_verification(request: HttpRequest, result: services.SignUp, subdomain: str) -> None:
     """allauth's verification email, built as if asked on the organisation's own host (links lead there)."""
     tenant_request = copy.copy(request)
-    tenant_request.META = {**request.META, "HTTP_HOST": urlsplit(organisation_url(subdomain)).netloc}
+    tenant_request.META = {**request.META, "HTTP_HOST": urlsplit(subdomain_url(subdomain)).netloc}
     tenant_request.tenant = result.organisation
     with tenant_context(result.organisation), allauth_context.request_context(tenant_request):
         address = EmailAddress.objects.get(user=result.admin, primary=True)
@@ -86,9 +87,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             _send_verification(request, result, data["subdomain"])
             if result.organisation.status == Organisation.Status.PENDING:
-                return HttpResponseRedirect(organisation_url(data["subdomain"], "/"))
+                return HttpResponseRedirect(subdomain_url(data["subdomain"], "/"))
             token = services.handover_token(organisation=result.organisation, user=result.admin)
-            return HttpResponseRedirect(organisation_url(data["subdomain"], f"/welcome/?token={token}"))
+            return HttpResponseRedirect(subdomain_url(data["subdomain"], f"/welcome/?token={token}"))
     return render(request, "tenants/signup.html", {"form": form, "base_domain": settings.BASE_DOMAIN})
 
 
@@ -168,7 +169,7 @@ def console_organisation(request: HttpRequest, pk: int) -> HttpResponse:
     subdomain = subdomain_of(organisation)
     return render(request, "tenants/console/detail.html", {
         "org": organisation, "subdomain": subdomain, "membership": membership,
-        "home_url": organisation_url(subdomain, "/"), "delete_form": ConfirmDeleteForm(subdomain=subdomain),
+        "home_url": subdomain_url(subdomain, "/"), "delete_form": ConfirmDeleteForm(subdomain=subdomain),
     })
 
 
@@ -226,7 +227,7 @@ def console_delete(request: HttpRequest, pk: int) -> HttpResponse:
         membership = membership_of([organisation]).get(organisation.pk)
         return render(request, "tenants/console/detail.html", {
             "org": organisation, "subdomain": subdomain, "membership": membership,
-            "home_url": organisation_url(subdomain, "/"), "delete_form": form,
+            "home_url": subdomain_url(subdomain, "/"), "delete_form": form,
         }, status=400)
     export = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)
     services.organisation_export(organisation=organisation, into=export)

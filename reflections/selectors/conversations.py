@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from people.models import User
 
@@ -57,6 +58,14 @@ def entry_acknowledgements(entry: JournalEntry, viewer: User) -> QuerySet[Acknow
     """The author sees every "I've read this"; a mentor only their own."""
     acks = Acknowledgement.objects.filter(entry=entry).select_related("mentor").order_by("created_at")
     return acks if viewer.pk == entry.author_id else acks.filter(mentor=viewer)
+
+
+def access_comment_by_id(*, user: User, pk: int) -> Comment:
+    """A comment `user` wrote, on an entry they can still see; one 404 for missing and forbidden alike."""
+    comment = comment_for_writer(user=user, pk=pk)
+    if comment is None:
+        raise Http404("No such comment")
+    return comment
 
 
 def comment_for_writer(*, user: User, pk: int) -> Comment | None:

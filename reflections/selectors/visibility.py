@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.http import Http404
 
 from people.models import User
 from people.selectors import current_pairings
@@ -43,6 +44,23 @@ def own_entries(user: User) -> QuerySet[JournalEntry]:
     if not real_user(user):
         return JournalEntry.objects.none()
     return JournalEntry.objects.filter(author=user)
+
+
+def access_entry_by_id(*, user: User, pk: int) -> JournalEntry:
+    """The entry, if `user` may read it; one 404 for missing and forbidden alike."""
+    entry = entry_for_viewer(user=user, pk=pk)
+    if entry is None:
+        raise Http404("No such entry")
+    return entry
+
+
+def access_own_entry_by_id(*, user: User, pk: int | None, drafts_only: bool = False) -> JournalEntry:
+    """An entry `user` wrote (a draft, with `drafts_only`); one 404 for missing and someone else's alike."""
+    entries = own_entries(user).filter(is_draft=True) if drafts_only else own_entries(user)
+    entry = entries.filter(pk=pk).first() if pk else None
+    if entry is None:
+        raise Http404("No such entry")
+    return entry
 
 
 def entry_for_viewer(*, user: User, pk: int) -> JournalEntry | None:

@@ -19,6 +19,7 @@ from ..models import (
     JournalEntry,
     Prompt,
 )
+from .prompts import deliveries_used
 
 
 def search_vector_expression() -> SearchVector:
@@ -55,6 +56,8 @@ def entry_create(
     entry.full_clean(exclude=["search_vector"])
     entry.save()
     _refresh_search(entry)
+    if prompt is not None:
+        deliveries_used(user=author, prompt=prompt)
     return entry
 
 

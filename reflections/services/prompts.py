@@ -112,6 +112,13 @@ def delivery_dismiss(*, user: User, delivery_id: int) -> bool:
     )
 
 
+def deliveries_used(*, user: User, prompt: Prompt) -> int:
+    """An entry was written from `prompt`: its cards have done their job and go."""
+    return PromptDelivery.objects.filter(user=user, prompt=prompt, dismissed_at__isnull=True).update(
+        dismissed_at=timezone.now()
+    )
+
+
 def digest_update(*, mentor: User, frequency: str) -> MentorDigest:
     digest, _ = MentorDigest.objects.update_or_create(mentor=mentor, defaults={"frequency": frequency})
     return digest

@@ -195,8 +195,14 @@ def test_share_read_log_and_unshare(alpha, leader, mentor):
     with tenant_context(alpha):
         assert Notification.objects.filter(recipient=mentor, kind="shared", entry=entry).exists()
     at_mentor = client_for(alpha, mentor)
-    assert at_mentor.get(f"/journal/{entry.pk}/").status_code == 200
-    at_mentor.get(f"/journal/{entry.pk}/")
+    page = at_mentor.get(f"/journal/{entry.pk}/")
+    assert page.status_code == 200
+    # Opening the page writes nothing (a GET never writes); the page's "seen" beacon records the read.
+    assert f'action="/journal/{entry.pk}/seen/" data-seen' in page.content.decode()
+    with tenant_context(alpha):
+        assert not EntryRead.objects.filter(entry=entry, reader=mentor).exists()
+    assert at_mentor.post(f"/journal/{entry.pk}/seen/").status_code == 204
+    assert at_mentor.post(f"/journal/{entry.pk}/seen/").status_code == 204
     with tenant_context(alpha):
         assert EntryRead.objects.filter(entry=entry, reader=mentor).count() == 2
     page = author.get(f"/journal/{entry.pk}/").content.decode()
@@ -275,7 +281,7 @@ def test_mentoring_page_shows_mentees_shared_entries_with_unread_marks(alpha, le
     page = client.get("/mentoring/").content.decode()
     assert "Lee Leader" in page and "Shared with Mo" in page and "Kept private" not in page
     assert "tag-new" in page
-    client.get(f"/journal/{shared.pk}/")
+    client.post(f"/journal/{shared.pk}/seen/")
     assert "tag-new" not in client.get("/mentoring/").content.decode()
     with tenant_context(alpha):
         comment_create(entry=shared, author=leader, body="Another thought", mentor=mentor)
@@ -293,6 +299,8 @@ def test_notifications_page_badge_and_open(alpha, leader, mentor):
     assert "Lee Leader shared an entry with you" in page
     response = client.get(f"/notifications/{notification.pk}/")
     assert response["Location"] == f"/journal/{entry.pk}/"
+    assert 'class="badge"' in client.get("/mentoring/").content.decode()  # following the link wrote nothing
+    client.post(f"/journal/{entry.pk}/seen/")  # the entry page, open in a browser, says it was seen
     assert 'class="badge"' not in client.get("/mentoring/").content.decode()
     assert client_for(alpha, leader).get(f"/notifications/{notification.pk}/").status_code == 404
 

@@ -255,6 +255,12 @@ def test_in_app_card_opens_a_new_entry_with_the_prompt_and_goes(alpha):
     assert prompt.text.encode() in client.get("/journal/").content
     response = client.get(f"/journal/prompts/cards/{delivery.pk}/write/")
     assert response.status_code == 302 and response["Location"].endswith(f"?prompt={prompt.pk}")
+    # Opening the form writes nothing: the card stays until an entry is saved from it.
+    assert prompt.text.encode() in client.get("/journal/").content
+    saved = client.post(f"/journal/new/?prompt={prompt.pk}", {
+        "title": "After the late shift", "template": "free", "body": "What I noticed.", "prompt": prompt.pk,
+    })
+    assert saved.status_code == 302
     assert prompt.text.encode() not in client.get("/journal/").content
     other = make_person(alpha, ["leader"])
     assert client_for(alpha, other).get(f"/journal/prompts/cards/{delivery.pk}/write/").status_code == 404
