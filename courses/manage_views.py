@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,21 +15,6 @@ from people.decorators import admin_required
 from . import selectors, services
 from .forms import LessonForm, ModuleForm
 from .markdown import render_markdown
-from .models import Lesson, Module, Source
-
-
-def _org_module_or_404(pk: int) -> Module:
-    module = Module.objects.filter(pk=pk, source=Source.ORGANISATION).first()
-    if module is None:
-        raise Http404("No such module")
-    return module
-
-
-def _org_lesson_or_404(pk: int) -> Lesson:
-    lesson = Lesson.objects.select_related("module").filter(pk=pk, source=Source.ORGANISATION).first()
-    if lesson is None:
-        raise Http404("No such lesson")
-    return lesson
 
 
 @admin_required
@@ -41,9 +26,7 @@ def manage_home(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_POST
 def module_move(request: HttpRequest, pk: int) -> HttpResponse:
-    module = Module.objects.filter(pk=pk).first()
-    if module is None:
-        raise Http404("No such module")
+    module = selectors.access_module_by_id(pk)
     services.module_move(module=module, direction=-1 if request.POST.get("direction") == "up" else 1)
     messages.success(request, f"“{module.title}” moved {'up' if request.POST.get('direction') == 'up' else 'down'}.")
     return redirect("courses:manage")
@@ -52,9 +35,7 @@ def module_move(request: HttpRequest, pk: int) -> HttpResponse:
 @admin_required
 @require_POST
 def module_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    module = Module.objects.filter(pk=pk).first()
-    if module is None:
-        raise Http404("No such module")
+    module = selectors.access_module_by_id(pk)
     changes: dict[str, bool] = {}
     if "hidden" in request.POST:
         changes["is_hidden"] = request.POST["hidden"] == "1"
@@ -90,7 +71,7 @@ def module_new(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    module = _org_module_or_404(pk)
+    module = selectors.access_module_by_id(pk, organisation_only=True)
     initial = {"title": module.title, "summary": module.summary, "behaviour": module.behaviour}
     form = ModuleForm(request.POST or None, initial=initial)
     preview = _preview(request, form, "summary")
@@ -98,7 +79,7 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.module_update(module=module, **form.cleaned_data)
         messages.success(request, f"“{module.title}” is saved.")
         return redirect("courses:manage")
-    lessons = Lesson.objects.filter(module=module).order_by("order", "id")
+    lessons = selectors.module_lessons(module)
     return render(request, "courses/manage/module_form.html", {
         "form": form, "preview": preview, "module": module, "lessons": lessons,
     })
@@ -106,7 +87,7 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_required
 def lesson_new(request: HttpRequest, pk: int) -> HttpResponse:
-    module = _org_module_or_404(pk)
+    module = selectors.access_module_by_id(pk, organisation_only=True)
     form = LessonForm(request.POST or None)
     preview = _preview(request, form, "body")
     if request.method == "POST" and "preview" not in request.POST and form.is_valid():
@@ -120,7 +101,7 @@ def lesson_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_required
 def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    lesson = _org_lesson_or_404(pk)
+    lesson = selectors.access_organisation_lesson_by_id(pk)
     initial = {
         "title": lesson.title, "body": lesson.body, "practice": lesson.practice,
         "reflection_question": lesson.reflection_question, "minutes": lesson.minutes,
@@ -139,7 +120,7 @@ def lesson_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @admin_required
 @require_POST
 def lesson_move(request: HttpRequest, pk: int) -> HttpResponse:
-    lesson = _org_lesson_or_404(pk)
+    lesson = selectors.access_organisation_lesson_by_id(pk)
     services.lesson_move(lesson=lesson, direction=-1 if request.POST.get("direction") == "up" else 1)
     return redirect("courses:manage_module_edit", pk=lesson.module_id)
 

@@ -11,11 +11,21 @@ from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from people.models import User
 from people.selectors import active_members
 
-from .models import Behaviour, Lesson, LessonProgress, Module, ModuleCompletion, Programme, SelfCheckResponse
+from .models import (
+    Behaviour,
+    Lesson,
+    LessonProgress,
+    Module,
+    ModuleCompletion,
+    Programme,
+    SelfCheckResponse,
+    Source,
+)
 
 
 def visible_modules() -> QuerySet[Module]:
@@ -241,6 +251,29 @@ def report_by_person() -> QuerySet[User]:
         )
         .order_by("full_name", "email")
     )
+
+
+def access_module_by_id(pk: int, *, organisation_only: bool = False) -> Module:
+    """A module for its admins (hidden ones included; with `organisation_only`, one the organisation wrote, so
+    shipped modules cannot be edited); one 404 for missing and not allowed alike."""
+    modules = Module.objects.filter(source=Source.ORGANISATION) if organisation_only else Module.objects.all()
+    module = modules.filter(pk=pk).first()
+    if module is None:
+        raise Http404("No such module")
+    return module
+
+
+def access_organisation_lesson_by_id(pk: int) -> Lesson:
+    """A lesson the organisation wrote, for its admins; one 404 for missing and shipped alike."""
+    lesson = Lesson.objects.select_related("module").filter(pk=pk, source=Source.ORGANISATION).first()
+    if lesson is None:
+        raise Http404("No such lesson")
+    return lesson
+
+
+def module_lessons(module: Module) -> QuerySet[Lesson]:
+    """A module's lessons in order."""
+    return Lesson.objects.filter(module=module).order_by("order", "id")
 
 
 def manage_modules() -> QuerySet[Module]:

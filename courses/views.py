@@ -57,7 +57,7 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
     module = _module_or_404(module_slug)
     lesson = _lesson_or_404(module, lesson_slug)
     progress = selectors.lesson_progress_for(request.user, lesson)
-    siblings = list(Lesson.objects.filter(module=module).order_by("order", "id").only("id", "slug", "title"))
+    siblings = list(selectors.module_lessons(module).only("id", "slug", "title"))
     index = next(i for i, item in enumerate(siblings) if item.pk == lesson.pk)
     return render(request, "courses/lesson.html", {
         "module": module, "lesson": lesson, "progress": progress,
@@ -96,7 +96,7 @@ def lesson_done(request: HttpRequest, module_slug: str, lesson_slug: str) -> Htt
         )
         return redirect("courses:module", module_slug=module.slug)
     messages.success(request, f"“{lesson.title}” is marked as done.")
-    following = Lesson.objects.filter(module=module, order__gt=lesson.order).order_by("order", "id").first()
+    following = selectors.module_lessons(module).filter(order__gt=lesson.order).first()
     if following is not None:
         return redirect("courses:lesson", module_slug=module.slug, lesson_slug=following.slug)
     return redirect("courses:module", module_slug=module.slug)

@@ -95,6 +95,14 @@ def pairings_list(*, include_ended: bool = False, on: date | None = None) -> Que
     return pairings
 
 
+def pairings_of(person: User) -> QuerySet[MentorPairing]:
+    """Every pairing a person has been in, as leader or as mentor, ended ones included (the history is kept)."""
+    return (
+        MentorPairing.objects.filter(Q(leader=person) | Q(mentor=person))
+        .select_related("leader", "mentor").order_by("-starts_on", "-id")
+    )
+
+
 def organisation_settings() -> OrganisationSettings:
     """The organisation's settings; defaults when the row has not been written yet."""
     return OrganisationSettings.objects.filter(singleton=1).first() or OrganisationSettings()

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -93,7 +92,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{member}'s roles are now: {', '.join(member.role_labels)}.")
             return redirect("people:member", pk=member.pk)
-    pairings = MentorPairing.objects.filter(Q(leader=member) | Q(mentor=member)).select_related("leader", "mentor")
+    pairings = selectors.pairings_of(member)
     return render(request, "people/manage/member.html", {"member": member, "form": form, "pairings": pairings})
 
 
