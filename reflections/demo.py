@@ -178,6 +178,7 @@ def seed(*, people: dict[str, User]) -> None:
     _notified(handover, _ago(17, 4), read=True)
     sharing.entry_read_record(entry=handover, reader=mentor)
     EntryRead.objects.filter(entry=handover, reader=mentor).update(read_at=_ago(16, 2))
+    last = len(CONVERSATION) - 1
     for n, (who, body) in enumerate(CONVERSATION):
         when = _ago(16 - n, 1)
         if who == "mentor":
@@ -185,10 +186,12 @@ def seed(*, people: dict[str, User]) -> None:
         else:
             comment = conversations.comment_create(entry=handover, author=leader, body=body, mentor=mentor)
         Comment.objects.filter(pk=comment.pk).update(created_at=when)
-        _notified(handover, when, read=True)
-    conversations.entry_acknowledge(entry=handover, mentor=mentor)
-    Acknowledgement.objects.filter(entry=handover, mentor=mentor).update(created_at=_ago(12, 1))
-    _notified(handover, _ago(12, 1), read=False)  # Sam has not looked since Morgan acknowledged it
+        # Sam's last word is new to Morgan: something waiting on the mentoring page.
+        _notified(handover, when, read=n < last)
+        if n == last - 1:
+            conversations.entry_acknowledge(entry=handover, mentor=mentor)
+            Acknowledgement.objects.filter(entry=handover, mentor=mentor).update(created_at=when)
+            _notified(handover, when, read=True)
 
     deliveries = _prompts_received(leader)
     if len(deliveries) >= 2:

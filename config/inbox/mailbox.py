@@ -54,7 +54,7 @@ class Mail:
 
     @property
     def html_framed(self) -> str:
-        # Links in the sandboxed frame open in a new tab rather than inside the frame.
+        # Links in the sandboxed frame open in a new tab (the pages they open refuse to be framed).
         return f'<base target="_blank">{self.html}' if self.html else ""
 
 

@@ -66,13 +66,20 @@ def test_one_message_shows_text_and_html_parts_safely(inbox: Path):
     html = page.content.decode()
     # The text part, its link clickable.
     assert 'Open this: <a href="http://alpha.localhost:8000/verify/abc/"' in html
-    # The HTML part only inside a sandboxed frame, escaped into srcdoc: its script never reaches this page.
-    assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in html
-    assert "srcdoc=\"&lt;base target=&quot;_blank&quot;&gt;&lt;p&gt;Hello." in html
-    assert "<script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # The HTML part only inside a sandboxed frame: a document of its own, never inlined into this page.
+    assert f'sandbox="allow-popups allow-popups-to-escape-sandbox" src="/inbox/{mail_id}/html/"' in html
+    assert "alert(1)" not in html
     # No inline script or style of its own (the Content Security Policy allows neither).
-    assert " style=" not in html and " onclick=" not in html
+    assert "<script" not in html and " style=" not in html and " onclick=" not in html
+
+    part = client_for(None).get(f"/inbox/{mail_id}/html/")
+    assert part.status_code == 200
+    assert part.content.decode().startswith('<base target="_blank"><p>Hello. <a href="http://alpha.localhost:8000')
+    policy = part["Content-Security-Policy"]
+    # Sandboxed with no scripts even when opened on its own; framed by the inbox only.
+    assert policy.startswith("sandbox allow-popups") and "allow-scripts" not in policy
+    assert "default-src 'none'" in policy and "frame-ancestors 'self'" in policy
+    assert part["X-Frame-Options"] == "SAMEORIGIN"
 
 
 @pytest.mark.django_db
@@ -85,6 +92,8 @@ def test_a_real_invitation_lands_in_the_inbox_with_a_working_link(inbox: Path, a
     page = client_for(None).get("/inbox/").content.decode()
     assert "new.starter@example.org" in page
     assert '<a href="http://alpha.localhost/invitations/' in page
+    mail_id = next(inbox.glob("*.eml")).stem
+    assert client_for(None).get(f"/inbox/{mail_id}/html/").status_code == 404  # a text-only email has no HTML part
 
 
 @pytest.mark.django_db

@@ -106,7 +106,7 @@ def test_seeding_twice_gives_a_lived_in_organisation_once(alpha, people):
         # The mentor's digest setting; no notification email waiting to go out for things weeks old.
         assert MentorDigest.objects.get(mentor=mentor).frequency == "weekly"
         assert not Notification.objects.filter(email_due=True, emailed_at__isnull=True).exists()
-        assert Notification.objects.filter(recipient=leader, read_at__isnull=True).exists()
+        assert Notification.objects.filter(recipient=mentor, read_at__isnull=True).exists()  # Sam's last reply
 
 
 def test_bootstrap_demo_refuses_without_debug(settings):
