@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Page
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is safe here (one thread).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -36,7 +38,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/London"}
 
 
-def serious_violations(page) -> list[str]:  # noqa: ANN001
+def serious_violations(page: Page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
@@ -45,3 +47,28 @@ def serious_violations(page) -> list[str]:  # noqa: ANN001
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violations(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every browser context a test opens reports what the Content Security Policy refused (Chromium logs each
+    refusal to the console); the test fails if anything was refused: an inline script, handler or style, or a
+    file from elsewhere."""
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage
+
+    violations: list[str] = []
+    open_context = Browser.new_context
+
+    def new_context(self: Browser, *args: object, **kwargs: object) -> BrowserContext:
+        context = open_context(self, *args, **kwargs)
+
+        def watch(message: ConsoleMessage) -> None:
+            if "Content Security Policy" in message.text:
+                violations.append(f"{message.location.get('url')}: {message.text}")
+
+        context.on("console", watch)
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", new_context)
+    yield
+    assert violations == [], "\n".join(violations)

@@ -69,6 +69,10 @@ def test_a_leader_completes_a_module_and_opens_the_certificate(page: Page, live_
     expect(page.get_by_text("Certificate of completion")).to_be_visible()
     expect(page.get_by_text("Jo Rivers")).to_be_visible()
     _check(page, "certificate")
+    # The print button works under the Content Security Policy (courses/certificate.js, no inline handler).
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    page.get_by_role("button", name="Print or save as PDF").click()
+    assert page.evaluate("window.printed") == 1
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
     page.screenshot(path="/tmp/learn-certificate-print.png", full_page=True)

@@ -48,6 +48,7 @@ def test_sign_up_an_organisation_and_land_signed_in_on_its_welcome_page(page: Pa
     expect(summary).to_contain_text("Start and end with a letter or a number")
     expect(summary).to_contain_text("Tick the box to agree")
     expect(summary).to_contain_text("too short")
+    expect(summary).to_be_focused()  # tenants/signup.js, allowed by the Content Security Policy
     page.screenshot(path="/tmp/signup-errors.png", full_page=True)
     assert serious_violations(page) == []
 
