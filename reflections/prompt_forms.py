@@ -35,7 +35,7 @@ class RhythmForm(forms.Form):
             (zone, zone.replace("_", " ")) for zone in TIME_ZONES
         ]
 
-    def clean_paused_until(self):  # noqa: ANN201
+    def clean_paused_until(self):
         value = self.cleaned_data.get("paused_until")
         if value and value <= timezone.localdate():
             raise forms.ValidationError("Choose a date after today, or leave it empty.")

@@ -65,7 +65,7 @@ def prompts_dispatch() -> int:
     name="reflections.prompt_emails_send", relayed=True, bind=True,
     max_retries=5, default_retry_delay=60,
 )
-def prompt_emails_send(self, delivery_ids: list[int]) -> int:  # noqa: ANN001
+def prompt_emails_send(self, delivery_ids: list[int]) -> int:
     sent, failed = prompt_delivery.prompt_emails_send(delivery_ids=delivery_ids, base_url=base_url())
     if failed:
         # Back to pending: retry this batch with back-off (1, 2, 4 … minutes), well inside Redis's visibility timeout.

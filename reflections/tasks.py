@@ -14,7 +14,7 @@ from people.links import current_organisation_url
 
 # relayed: the work is a database row; if Redis is down when it is queued, the relay sends it later.
 @shared_task(relayed=True, bind=True, ignore_result=True, max_retries=5, default_retry_delay=60)
-def notification_email_send(self, notification_id: int) -> None:  # noqa: ANN001
+def notification_email_send(self, notification_id: int) -> None:
     """Tell someone there is something new for them, with a link and no content (not even a title).
 
     Claimed before sending (emailed_at set and committed), so a retried or relayed task never sends twice;

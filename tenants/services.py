@@ -20,12 +20,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_exists, tenant_context
 
+from people.links import organisation_url
 from people.models import Role, User
 from people.services import user_create
 from people.tokens import token_hash, token_new
 
 from .models import Domain, Organisation
-from .urls_helpers import organisation_url
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +78,6 @@ def organisation_subdomain(organisation: Organisation) -> str:
     domain = organisation.get_primary_domain()
     suffix = f".{settings.BASE_DOMAIN}"
     return domain.domain.removesuffix(suffix) if domain else ""
-
-
-def organisation_home_url(organisation: Organisation, path: str = "/") -> str:
-    return organisation_url(organisation_subdomain(organisation), path)
 
 
 # --- Sign-up --------------------------------------------------------------------------------------------
@@ -271,7 +267,7 @@ def organisation_approve(*, organisation: Organisation) -> Organisation:
     _only_organisations(organisation)
     organisation.status = Organisation.Status.ACTIVE
     organisation.save(update_fields=["status", "updated_at"])
-    url = organisation_home_url(organisation, "/accounts/login/")
+    url = organisation_url(organisation, "/accounts/login/")
     transaction.on_commit(lambda: _tell_admins(
         organisation, f"{organisation.name} is ready",
         f"Good news: {organisation.name} is open on Heartwood.\n\nSign in at {url} to invite your people, "

@@ -42,7 +42,7 @@ def ensure_test_organisations() -> dict[str, Organisation]:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
+def django_db_setup(django_db_setup, django_db_blocker):
     made = None
     with django_db_blocker.unblock():
         if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
@@ -75,13 +75,13 @@ def _clear_cache(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def alpha(django_db_setup, django_db_blocker) -> Organisation:  # noqa: ANN001
+def alpha(django_db_setup, django_db_blocker) -> Organisation:
     with django_db_blocker.unblock():
         return Domain.objects.select_related("tenant").get(domain=host("alpha")).tenant
 
 
 @pytest.fixture
-def beta(django_db_setup, django_db_blocker) -> Organisation:  # noqa: ANN001
+def beta(django_db_setup, django_db_blocker) -> Organisation:
     with django_db_blocker.unblock():
         return Domain.objects.select_related("tenant").get(domain=host("beta")).tenant
 
@@ -121,7 +121,7 @@ class People:
 
 
 @pytest.fixture
-def alpha_people(db, alpha: Organisation) -> People:  # noqa: ANN001
+def alpha_people(db, alpha: Organisation) -> People:
     return People(
         admin=make_person(alpha, ["admin", "leader"], name="Ada Admin"),
         leader=make_person(alpha, ["leader"], name="Lee Leader"),
@@ -132,7 +132,7 @@ def alpha_people(db, alpha: Organisation) -> People:  # noqa: ANN001
 # --- Committed data: a real Celery worker or a browser cannot see a test's open transaction.
 
 
-def _restore_shipped_content(cursor, schema: str, tables: list[str]) -> None:  # noqa: ANN001
+def _restore_shipped_content(cursor, schema: str, tables: list[str]) -> None:
     """Put back what a new organisation starts with (the curriculum, the prompts): a copy of the template's
     rows, as cloning made them, with sequences moved past the copied ids."""
     template = settings.TENANT_BASE_SCHEMA
@@ -174,7 +174,7 @@ def _truncate_tenant_data() -> None:
 
 
 @pytest.fixture
-def live_db(django_db_setup, django_db_blocker) -> Iterator[None]:  # noqa: ANN001
+def live_db(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Database access with autocommit: what the test writes is visible to other threads at once."""
     with django_db_blocker.unblock():
         _truncate_tenant_data()
@@ -189,7 +189,7 @@ def live_db(django_db_setup, django_db_blocker) -> Iterator[None]:  # noqa: ANN0
 
 
 @pytest.fixture(scope="session")
-def celery_worker_session(django_db_setup, django_db_blocker):  # noqa: ANN001
+def celery_worker_session(django_db_setup, django_db_blocker):
     from celery.contrib.testing.worker import start_worker
 
     from config.celery_app import app
@@ -205,7 +205,7 @@ def celery_worker_session(django_db_setup, django_db_blocker):  # noqa: ANN001
 
 
 @pytest.fixture
-def celery_worker(live_db, celery_worker_session):  # noqa: ANN001
+def celery_worker(live_db, celery_worker_session):
     return celery_worker_session
 
 
@@ -233,7 +233,7 @@ class _ServerThread(threading.Thread):
 
 
 @pytest.fixture(scope="session")
-def live_server_port(django_db_setup, django_db_blocker) -> Iterator[int]:  # noqa: ANN001
+def live_server_port(django_db_setup, django_db_blocker) -> Iterator[int]:
     """A threaded server on a free port, serving every host (`alpha.localhost:PORT` …)."""
     server = _ServerThread()
     server.start()
@@ -243,7 +243,7 @@ def live_server_port(django_db_setup, django_db_blocker) -> Iterator[int]:  # no
 
 
 @pytest.fixture
-def live_url(live_db, live_server_port: int):  # noqa: ANN001
+def live_url(live_db, live_server_port: int):
     def url(subdomain: str | None = None, path: str = "/") -> str:
         return f"http://{host(subdomain)}:{live_server_port}{path}"
 

@@ -62,7 +62,7 @@ def stop_token_from_email(outbox: list) -> str:
 
 
 @pytest.fixture
-def emailed(alpha):  # noqa: ANN001, ANN201
+def emailed(alpha):
     """A leader of alpha and the stop link token of the prompt email they were sent."""
     leader = make_person(alpha, ["leader"])
     with tenant_context(alpha):

@@ -74,7 +74,7 @@ def content(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def loaded(db, alpha, content: Path) -> Callable[[], None]:  # noqa: ANN001
+def loaded(db, alpha, content: Path) -> Callable[[], None]:
     """alpha holds exactly the small test tree (the shipped modules, if any, are removed in this test only)."""
     with tenant_context(alpha):
         Programme.objects.all().delete()

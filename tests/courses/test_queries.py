@@ -17,7 +17,7 @@ from tests.courses.conftest import write_module
 MAX_QUERIES = {"home": 11, "module": 10, "lesson": 12, "manage": 9, "report": 10}
 
 
-def _grow(org, content, leader, *, modules: int, learners: int) -> None:  # noqa: ANN001
+def _grow(org, content, leader, *, modules: int, learners: int) -> None:
     from courses.loader import curriculum_sync
 
     for n in range(modules):
@@ -31,7 +31,7 @@ def _grow(org, content, leader, *, modules: int, learners: int) -> None:  # noqa
                 services.lesson_complete(user=person, lesson=lesson)
 
 
-def _count(client, url: str) -> int:  # noqa: ANN001
+def _count(client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, url

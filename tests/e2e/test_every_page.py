@@ -215,7 +215,7 @@ class Checker:
         expect(self.page).not_to_have_url(re.compile("/accounts/login/"))
 
 
-def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, live_url, alpha):  # noqa: ANN001
+def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, live_url, alpha):
     # Long, real-looking names and addresses: they must wrap on a phone, not push the page sideways.
     leader = make_person(alpha, ["leader"], name="Alexandra Wolstenholme-Fitzgerald",
                          email="alexandra.wolstenholme-fitzgerald@northumbria-care-partnership.example.org")

@@ -17,7 +17,7 @@ def _check(page: Page, name: str) -> None:
     page.screenshot(path=f"/tmp/learn-{name}.png", full_page=True)
 
 
-def _sign_in(page: Page, live_url, email: str) -> None:  # noqa: ANN001
+def _sign_in(page: Page, live_url, email: str) -> None:
     page.goto(live_url("alpha", "/accounts/login/?next=/learn/"))
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)

@@ -23,7 +23,7 @@ def wait_for_mail(count: int, to: str | None = None) -> list:
 
 
 def test_invite_accept_and_pair(
-    page: Page, browser: Browser, browser_context_args: dict, live_url, celery_worker, alpha  # noqa: ANN001
+    page: Page, browser: Browser, browser_context_args: dict, live_url, celery_worker, alpha
 ):
     make_person(alpha, ["admin", "leader"], name="Ada Lovelace", email="ada@example.org")
 
@@ -160,8 +160,8 @@ def test_csv_report_and_member_page_look_right(page: Page, live_url, alpha, tmp_
 
 
 def test_a_new_organisation_signs_up_invites_a_mentor_who_accepts_and_is_paired(
-    page: Page, browser: Browser, browser_context_args: dict, live_url, live_server_port, celery_worker,  # noqa: ANN001
-    settings, monkeypatch, django_db_blocker,  # noqa: ANN001
+    page: Page, browser: Browser, browser_context_args: dict, live_url, live_server_port, celery_worker,
+    settings, monkeypatch, django_db_blocker,
 ):
     """The whole journey of the issue: sign up, invite, accept in a second browser, pair."""
     from django.db import connection

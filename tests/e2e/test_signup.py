@@ -14,7 +14,7 @@ from tests.e2e.conftest import serious_violations
 
 
 @pytest.fixture
-def no_spares(django_db_blocker) -> Iterator[None]:  # noqa: ANN001
+def no_spares(django_db_blocker) -> Iterator[None]:
     yield
     with django_db_blocker.unblock():  # committed spares would outlive this test
         connection.set_schema_to_public()
@@ -23,7 +23,7 @@ def no_spares(django_db_blocker) -> Iterator[None]:  # noqa: ANN001
 
 
 @pytest.fixture
-def signup_site(live_url, live_server_port, no_spares, settings, monkeypatch):  # noqa: ANN001
+def signup_site(live_url, live_server_port, no_spares, settings, monkeypatch):
     # Links between hosts carry the live server's port, as SITE_PORT does under `make run`.
     settings.SITE_PORT = str(live_server_port)
     monkeypatch.setattr(services, "spare_pool_refill_soon", lambda: None)  # no worker in this test

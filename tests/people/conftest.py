@@ -7,7 +7,7 @@ from django.core import mail
 
 
 @pytest.fixture
-def send_now(monkeypatch):  # noqa: ANN001, ANN201
+def send_now(monkeypatch):
     """Run the invitation email task in-process when it is queued (the worker path has its own test)."""
     from people import tasks
 

@@ -26,7 +26,7 @@ POST_URLS = [
 
 
 @pytest.fixture
-def alpha_data(alpha, alpha_people):  # noqa: ANN001, ANN201
+def alpha_data(alpha, alpha_people):
     with tenant_context(alpha):
         invitation = invitation_create(
             email="secret-invitee@example.org", full_name="Secret Invitee", roles=["leader"],

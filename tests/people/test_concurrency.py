@@ -12,11 +12,11 @@ from people.services import PeopleError, member_deactivate, member_set_roles
 from tests.conftest import make_person
 
 
-def _race(alpha, actions) -> list[str]:  # noqa: ANN001
+def _race(alpha, actions) -> list[str]:
     barrier = threading.Barrier(len(actions))
     outcomes: list[str] = []
 
-    def run(action) -> None:  # noqa: ANN001
+    def run(action) -> None:
         try:
             with tenant_context(alpha):
                 barrier.wait(timeout=10)

@@ -20,7 +20,7 @@ from .conftest import accept_links, path_of
 pytestmark = pytest.mark.django_db
 
 
-def invite(client, django_capture_on_commit_callbacks, **data):  # noqa: ANN001, ANN201
+def invite(client, django_capture_on_commit_callbacks, **data):
     payload = {"full_name": "Mina Patel", "email": "mina@example.org", "roles": ["mentor"], **data}
     with django_capture_on_commit_callbacks(execute=True):
         return client.post("/manage/invitations/", payload)
@@ -66,7 +66,7 @@ def test_inviting_a_member_or_someone_already_invited_gives_a_clear_message(
     assert len(mail.outbox) == 1
 
 
-def upload(client, content: bytes | str, django_capture_on_commit_callbacks, name: str = "people.csv"):  # noqa: ANN001, ANN201
+def upload(client, content: bytes | str, django_capture_on_commit_callbacks, name: str = "people.csv"):
     data = content.encode() if isinstance(content, str) else content
     with django_capture_on_commit_callbacks(execute=True):
         return client.post("/manage/invitations/upload/", {"file": SimpleUploadedFile(name, data, "text/csv")})

@@ -13,7 +13,7 @@ from tests.conftest import PASSWORD, client_for, make_person
 pytestmark = pytest.mark.django_db
 
 
-def names_on(response) -> list[str]:  # noqa: ANN001
+def names_on(response) -> list[str]:
     return [member.full_name for member in response.context["page"].object_list]
 
 

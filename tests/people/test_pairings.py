@@ -15,7 +15,7 @@ from tests.conftest import client_for, make_person
 pytestmark = pytest.mark.django_db
 
 
-def pair(client, leader, mentor, **extra):  # noqa: ANN001, ANN201
+def pair(client, leader, mentor, **extra):
     data = {"leader": leader.pk, "mentor": mentor.pk, "starts_on": timezone.localdate().isoformat(), **extra}
     return client.post("/manage/pairings/", data)
 

@@ -18,7 +18,7 @@ from tests.conftest import PASSWORD, client_for, make_person
 pytestmark = pytest.mark.django_db
 
 
-def sign_in(client, email: str, password: str = PASSWORD):  # noqa: ANN001, ANN201
+def sign_in(client, email: str, password: str = PASSWORD):
     return client.post("/accounts/login/", {"login": email, "password": password})
 
 
@@ -92,7 +92,7 @@ def test_anyone_can_turn_on_two_step_sign_in_and_is_then_asked_for_a_code(alpha,
     assert fresh.get("/").status_code == 200
 
 
-def require_mfa_for_admins(alpha) -> None:  # noqa: ANN001
+def require_mfa_for_admins(alpha) -> None:
     with tenant_context(alpha):
         OrganisationSettings.objects.update_or_create(singleton=1, defaults={"require_mfa_for_admins": True})
 

@@ -37,13 +37,13 @@ class Journal:
     mentor_comment: Comment
 
 
-def pair(organisation, leader: User, mentor: User, **kwargs) -> MentorPairing:  # noqa: ANN001
+def pair(organisation, leader: User, mentor: User, **kwargs) -> MentorPairing:
     with tenant_context(organisation):
         return MentorPairing.objects.create(leader=leader, mentor=mentor, **kwargs)
 
 
 @pytest.fixture
-def journal(db, alpha, beta, django_capture_on_commit_callbacks) -> Journal:  # noqa: ANN001
+def journal(db, alpha, beta, django_capture_on_commit_callbacks) -> Journal:
     marker = f"MARKER{uuid.uuid4().hex[:12]}"
     author = make_person(alpha, ["leader"], name="Lee Leader")
     mentor_shared = make_person(alpha, ["mentor"], name="Mo Mentor")

@@ -21,7 +21,7 @@ from tests.reflections.conftest import pair
 pytestmark = pytest.mark.django_db
 
 
-def _shared_entry(alpha, leader, mentor, marker: str):  # noqa: ANN001
+def _shared_entry(alpha, leader, mentor, marker: str):
     with tenant_context(alpha):
         entry = entry_create(author=leader, title=f"Title {marker}", template="free",
                                       fields={"body": f"Body {marker}"})

@@ -32,18 +32,18 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def leader(alpha):  # noqa: ANN001
+def leader(alpha):
     return make_person(alpha, ["leader"], name="Lee Leader")
 
 
 @pytest.fixture
-def mentor(alpha, leader):  # noqa: ANN001
+def mentor(alpha, leader):
     person = make_person(alpha, ["mentor"], name="Mo Mentor")
     pair(alpha, leader, person)
     return person
 
 
-def entries(alpha, **filters):  # noqa: ANN001
+def entries(alpha, **filters):
     with tenant_context(alpha):
         return list(JournalEntry.objects.filter(**filters).order_by("id"))
 

@@ -32,7 +32,7 @@ from tests.conftest import client_for, make_person
 THURSDAY_17_LONDON = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)  # GMT in November
 
 
-def schedule(user, **kw) -> PromptSchedule:  # noqa: ANN001
+def schedule(user, **kw) -> PromptSchedule:
     values = dict(frequency="weekly", weekday=3, local_time=time(17, 0), time_zone="Europe/London",
                   channel=PromptChannel.BOTH, anchor=date(2026, 11, 2))
     values.update(kw)
@@ -180,7 +180,7 @@ def test_a_failing_mail_server_puts_the_email_back_to_pending(alpha, monkeypatch
         schedule(leader)
         ids = [pk for pk, _ in prompt_delivery.deliveries_record(now=THURSDAY_17_LONDON)]
 
-        def refuse(self, messages):  # noqa: ANN001
+        def refuse(self, messages):
             raise OSError("mail server said no")
 
         monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
@@ -292,7 +292,7 @@ def test_two_dispatchers_racing_record_one_delivery(live_db, alpha):
         assert PromptDelivery.objects.filter(user=leader).count() == 1
 
 
-def _wait_for(condition, seconds: float = 15.0) -> bool:  # noqa: ANN001
+def _wait_for(condition, seconds: float = 15.0) -> bool:
     deadline = clock.monotonic() + seconds
     while clock.monotonic() < deadline:
         if condition():

@@ -19,7 +19,7 @@ LIST_QUERIES = 11  # one of them reads the in-app prompt cards
 MENTORING_QUERIES = 10
 
 
-def _write(alpha, leader, mentor, count: int) -> None:  # noqa: ANN001
+def _write(alpha, leader, mentor, count: int) -> None:
     with tenant_context(alpha):
         for n in range(count):
             entry = entry_create(author=leader, title=f"Entry {n}", template="gibbs", behaviours=["helping"],
@@ -28,7 +28,7 @@ def _write(alpha, leader, mentor, count: int) -> None:  # noqa: ANN001
             comment_create(entry=entry, author=mentor, body="Reply")
 
 
-def _count(client, url: str) -> int:  # noqa: ANN001
+def _count(client, url: str) -> int:
     client.get(url)  # the first request of a client also looks up the host and records the session
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def written(alpha):  # noqa: ANN001
+def written(alpha):
     leader = make_person(alpha, ["leader"], name="Lee Leader", email="lee@example.org")
     mentor = make_person(alpha, ["mentor"], name="Mo Mentor")
     pair(alpha, leader, mentor)
@@ -40,7 +40,7 @@ def written(alpha):  # noqa: ANN001
     return leader, mentor, gibbs
 
 
-def _zip(response) -> zipfile.ZipFile:  # noqa: ANN001
+def _zip(response) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(response.content))
 
 

@@ -28,7 +28,7 @@ def test_a_reply_emails_the_author_through_a_real_worker(celery_worker, alpha, m
     sent_args: list[tuple] = []
     original = tasks.notification_email_send.apply_async
 
-    def spy(args=None, kwargs=None, **options):  # noqa: ANN001, ANN003, ANN202
+    def spy(args=None, kwargs=None, **options):
         sent_args.append((args, kwargs))
         return original(args, kwargs, **options)
 

@@ -22,7 +22,7 @@ def org_schemas() -> set[str]:
 
 
 @pytest.fixture
-def operator(db) -> User:  # noqa: ANN001
+def operator(db) -> User:
     """A platform operator: a staff user of the public schema."""
     with schema_context("public"):
         return user_create(
@@ -32,7 +32,7 @@ def operator(db) -> User:  # noqa: ANN001
 
 
 @pytest.fixture
-def no_spares(django_db_blocker) -> Iterator[None]:  # noqa: ANN001
+def no_spares(django_db_blocker) -> Iterator[None]:
     """Committed spares (made by live tests or a real worker) are dropped afterwards: other tests expect none."""
     yield
     with django_db_blocker.unblock():

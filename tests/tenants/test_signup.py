@@ -29,7 +29,7 @@ GOOD = {
 }
 
 
-def sign_up(client: Client, **changes: str):  # noqa: ANN201
+def sign_up(client: Client, **changes: str):
     data = {**GOOD, **changes}
     data = {key: value for key, value in data.items() if value is not None}
     return client.post("/signup/", data, HTTP_HOST=host())
