@@ -13,7 +13,6 @@ from .base import INSTALLED_APPS, MIDDLEWARE, content_security_policy, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # raises ImproperlyConfigured when missing
-HEARTWOOD_PRODUCTION = True
 INSTALLED_APPS = [*INSTALLED_APPS, "config.apps.HeartwoodConfig"]  # registers the start-up checks
 
 # No "localhost" fallback: the check names BASE_DOMAIN when it is missing.
