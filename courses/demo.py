@@ -1,5 +1,5 @@
 """The demo organisation's learning (tenants.demo_seeding calls `seed`): Sam, the demo leader, finished the
-first two modules over the last few weeks and is part way through the third; Priya, the admin, finished the
+first two modules over the last four weeks and is part way through the third; Priya, the admin, finished the
 first. Written through the services, then back-dated, so the CPD record, certificates and the learning report
 look lived in. Runs once: when Sam has any progress it leaves everything as it is."""
 
@@ -16,12 +16,14 @@ from .models import Lesson, LessonProgress, ModuleCompletion
 from .selectors import visible_modules
 
 
-def _back_date(user: User, lessons: list[Lesson], start_days_ago: float, step_days: float) -> None:
+def _back_date(user: User, lessons: list[Lesson], start_days_ago: int, step_days: int) -> None:
     """Move what the services stamped "now" back into the last few weeks: one lesson every `step_days`, and a
     module completed when its last lesson was."""
-    now = timezone.now()
+    now = timezone.localtime()
     for n, lesson in enumerate(lessons):
-        when = now - timedelta(days=start_days_ago - n * step_days)
+        # In the evening, the way people fit learning around shifts (never later than yesterday evening).
+        day = now - timedelta(days=start_days_ago - n * step_days)
+        when = day.replace(hour=20, minute=5 + 7 * n % 50, second=0, microsecond=0)
         progress = LessonProgress.objects.filter(user=user, lesson=lesson)
         progress.update(opened_at=when - timedelta(minutes=25), last_seen_at=when)
         progress.filter(completed_at__isnull=False).update(completed_at=when)
@@ -42,15 +44,16 @@ def seed(*, people: dict[str, User]) -> None:
         services.lesson_visit_record(user=leader, lesson=lesson)
         services.lesson_complete(user=leader, lesson=lesson)
     services.practice_tried(user=leader, lesson=second[0])
-    _back_date(leader, first, start_days_ago=24, step_days=0.5)
-    _back_date(leader, second, start_days_ago=19, step_days=3)
+    _back_date(leader, first, start_days_ago=28, step_days=1)
+    _back_date(leader, second, start_days_ago=23, step_days=2)
     statements = modules[1].self_check.get("statements") or []
     if statements:
         # Honest middle-of-the-road answers: growth to come. Private to Sam, like every self-check.
         response = services.self_check_record(
             user=leader, module=modules[1], answers=[(3, 4, 2, 4, 3, 3, 4, 2)[n % 8] for n in range(len(statements))],
         )
-        type(response).objects.filter(pk=response.pk).update(created_at=timezone.now() - timedelta(days=9))
+        answered_at = (timezone.localtime() - timedelta(days=12)).replace(hour=20, minute=40)
+        type(response).objects.filter(pk=response.pk).update(created_at=answered_at)
 
     # The third module: two lessons done this week and the next one opened, so "continue where you left off"
     # has somewhere to go.

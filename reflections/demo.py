@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -107,8 +108,10 @@ SUPERVISION_DRAFT = """- The sitting-down handover: two weeks in, what has chang
 - How do I keep checking in with people without it turning into another task?"""
 
 
-def _ago(days: float, hours: float = 0) -> Any:
-    return timezone.now() - timedelta(days=days, hours=hours)
+def _ago(days: int, hour: int, minute: int = 0) -> Any:
+    """`days` ago at a plausible local time (after a shift, not at four in the morning)."""
+    local = timezone.localtime(timezone.now(), ZoneInfo(organisation_time_zone())) - timedelta(days=days)
+    return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
 def _entry(author: User, when: Any, **kwargs: Any) -> JournalEntry:
@@ -165,22 +168,23 @@ def seed(*, people: dict[str, User]) -> None:
         .order_by("module__order", "order", "id").first()
     )
     _entry(
-        leader, _ago(23, 3), title="Two minutes with each person at the start of the late shift",
+        leader, _ago(22, 22, 35), title="Two minutes with each person at the start of the late shift",
         template=EntryTemplate.FREE, fields={"body": TWO_MINUTES}, behaviours=["attending"], lesson=attending,
     )
 
     handover = _entry(
-        leader, _ago(17, 5), title="A handover that ran twenty minutes over", template=EntryTemplate.GIBBS,
+        leader, _ago(17, 15, 10), title="A handover that ran twenty minutes over", template=EntryTemplate.GIBBS,
         fields=HANDOVER, behaviours=["attending", "understanding"],
     )
     sharing.entry_share(entry=handover, author=leader, mentor=mentor)
-    EntryShare.objects.filter(entry=handover, mentor=mentor).update(shared_at=_ago(17, 4))
-    _notified(handover, _ago(17, 4), read=True)
+    EntryShare.objects.filter(entry=handover, mentor=mentor).update(shared_at=_ago(17, 15, 30))
+    _notified(handover, _ago(17, 15, 30), read=True)
     sharing.entry_read_record(entry=handover, reader=mentor)
-    EntryRead.objects.filter(entry=handover, reader=mentor).update(read_at=_ago(16, 2))
+    EntryRead.objects.filter(entry=handover, reader=mentor).update(read_at=_ago(16, 9, 5))
     last = len(CONVERSATION) - 1
+    times = [_ago(16, 9, 20), _ago(15, 19, 45), _ago(14, 12, 30), _ago(13, 20, 10)]
     for n, (who, body) in enumerate(CONVERSATION):
-        when = _ago(16 - n, 1)
+        when = times[n]
         if who == "mentor":
             comment = conversations.comment_create(entry=handover, author=mentor, body=body)
         else:
@@ -190,8 +194,8 @@ def seed(*, people: dict[str, User]) -> None:
         _notified(handover, when, read=n < last)
         if n == last - 1:
             conversations.entry_acknowledge(entry=handover, mentor=mentor)
-            Acknowledgement.objects.filter(entry=handover, mentor=mentor).update(created_at=when)
-            _notified(handover, when, read=True)
+            Acknowledgement.objects.filter(entry=handover, mentor=mentor).update(created_at=when + timedelta(minutes=1))
+            _notified(handover, when + timedelta(minutes=1), read=True)
 
     deliveries = _prompts_received(leader)
     if len(deliveries) >= 2:
@@ -208,11 +212,11 @@ def seed(*, people: dict[str, User]) -> None:
         )
 
     _entry(
-        leader, _ago(4, 6), title="A daughter in the car park", template=EntryTemplate.FREE,
+        leader, _ago(4, 16, 20), title="A daughter in the car park", template=EntryTemplate.FREE,
         fields={"body": CAR_PARK}, behaviours=["empathising"],
     )
     _entry(
-        leader, _ago(1, 2), title="Things to bring to supervision", template=EntryTemplate.FREE,
+        leader, _ago(1, 21, 5), title="Things to bring to supervision", template=EntryTemplate.FREE,
         fields={"body": SUPERVISION_DRAFT}, is_draft=True,
     )
     prompts.digest_update(mentor=mentor, frequency=DigestFrequency.WEEKLY)
