@@ -103,3 +103,20 @@ def test_production_settings_import_with_every_variable_set():
     assert result.returncode == 0, result.stderr
     assert "REFUSED" not in result.stdout
     assert "embedded imported: False" in result.stdout
+
+
+@pytest.mark.parametrize("dsn", ["https://public@sentry.heartwood.example/1", ""])
+def test_production_reports_errors_only_with_a_dsn_and_with_the_scrubber(dsn):
+    script = (
+        "import django; django.setup(); import sentry_sdk; client = sentry_sdk.get_client(); o = client.options; "
+        "print(client.is_active(), client.is_active() and o['send_default_pii'], "
+        "client.is_active() and o['include_local_variables'], "
+        "client.is_active() and o['before_send'].__module__ + '.' + o['before_send'].__name__)"
+    )
+    environ = {**os.environ, **PRODUCTION_ENV, "SENTRY_DSN": dsn,
+               "DJANGO_SETTINGS_MODULE": "config.settings.production"}
+    result = subprocess.run([sys.executable, "-W", "ignore", "-c", script], cwd=settings.BASE_DIR, env=environ,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    expected = "True False False config.sentry.scrub_event" if dsn else "False False False False"
+    assert result.stdout.split() == expected.split()
