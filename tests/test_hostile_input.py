@@ -1,0 +1,504 @@
+"""Bad input never reaches a 500, and input that is refused writes nothing.
+
+Every URL that accepts a POST (found by walking both URL maps, so a new form is noticed) is posted hostile values
+in every field of its form, as the role that can use it: NUL bytes, strings far longer than any column, numbers
+no column holds, several values for one field, and a lone UTF-16 surrogate sent as UTF-8 bytes (`%ED%A0%80`).
+Fields come from the case's valid payload and from the form on the page itself, so a field added later is posted
+too. Uploaded and imported files get hostile files. Each answer must be below 500; where the input was refused
+(the form is shown again, or 4xx), no row of the organisation's (or the public) schema may have changed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_tenants.utils import schema_context, tenant_context
+
+from people.models import Invitation, MentorPairing, User
+from people.services import user_create
+from people.tokens import token_new
+from tests.conftest import PASSWORD, client_for, host, make_person
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE: dict[str, Any] = {
+    "nul": "before\x00after",
+    "long": "x" * 20_000,
+    "huge number": "9" * 30,
+    "several values": ["first", "sec\x00ond", "-1"],
+    "markup and controls": "\u202e<script>alert(1)</script>\ufeff\x07",
+}
+# A lone surrogate cannot be a Python str sent by the test client: it goes as raw bytes in the body.
+SURROGATE = "%ED%A0%80"
+
+HOSTILE_CSV = {
+    "nul after 4 KB": (
+        "name,email,roles\n" + "P,p@example.org,leader\n" * 300 + "N\x00,n@example.org,leader\n"
+    ).encode(),
+    "utf-16": "name,email,roles\nPriya,priya@example.org,leader\n".encode("utf-16"),
+    "latin-1": "name,email,roles\nJosé,jose@example.org,leader\n".encode("latin-1"),
+    "undecodable": b"name,email,roles\nP\x81\x8d,p@example.org,leader\n",
+    "very long field": ("name,email,roles\n" + "A" * 200_000 + ",a@example.org,leader\n").encode(),
+    "long email": ("name,email,roles\nL," + "a" * 300 + "@example.org,leader\n").encode(),
+    "binary": b"PK\x03\x04\x00\x00\x00\x00" + bytes(range(256)),
+}
+_ENTRY = {"title": "T", "template": "free", "body": "B", "behaviours": [], "created_at": "2026-01-01T00:00:00Z"}
+HOSTILE_JOURNAL = {
+    "nul in body": {**_ENTRY, "body": "a\x00b"},
+    "nul in conversation": {**_ENTRY, "conversation": [{"author": "M", "body": "x\x00"}]},
+    "behaviours a number": {**_ENTRY, "behaviours": 5},
+    "conversation a number": {**_ENTRY, "conversation": 7},
+    "entry a string": "entry",
+    "surrogate": {**_ENTRY, "title": "\ud800"},
+    "long title": {**_ENTRY, "title": "t" * 100_000},
+    "lesson a list": {**_ENTRY, "lesson": ["slug"]},
+}
+
+
+def journal_file(entry: Any) -> bytes:
+    return json.dumps({"format": "heartwood-journal", "version": 1, "entries": [{**_ENTRY}, entry]}).encode()
+
+
+HOSTILE_FILES: dict[str, dict[str, bytes]] = {
+    "csv": HOSTILE_CSV,
+    "journal": {
+        **{name: journal_file(entry) for name, entry in HOSTILE_JOURNAL.items()},
+        "nested deep": b"[" * 50_000 + b"]" * 50_000,
+        "utf-16 json": json.dumps({"format": "heartwood-journal"}).encode("utf-16"),
+        "nul bytes": b"\x00" * 5000,
+    },
+}
+
+
+# --- The cases: every POST-accepting URL, as the role that can use it ------------------------------------
+
+
+@dataclass
+class Case:
+    role: str  # admin, leader, mentor, anonymous (inside alpha); operator, public (the public site)
+    path: str  # formatted with World.ids
+    payload: dict[str, Any] = field(default_factory=dict)  # a valid post; each field is made hostile in turn
+    files: str = ""  # a HOSTILE_FILES kind, posted in the field "file"
+    refused: Callable[[Any], bool] = lambda response: response.status_code != 302
+
+    @property
+    def public(self) -> bool:
+        return self.role in ("operator", "public")
+
+
+def _form_shown_again(response: Any) -> bool:
+    """For forms that answer 200 when they worked (an upload report, a goodbye page)."""
+    return response.status_code != 302 and b"_error" in response.content
+
+
+def _failed(response: Any) -> bool:
+    """For endpoints that answer 200 or 204 when they worked (autosave, "seen", the stop link)."""
+    return response.status_code >= 400
+
+
+ENTRY = {"title": "A title", "template": "free", "body": "Some text", "behaviours": "attending"}
+NEW_PASSWORD = {"password1": "a-fresh-long-password-9", "password2": "a-fresh-long-password-9"}
+
+CASES: dict[str, Case] = {
+    # Inside an organisation: people
+    "home": Case("leader", "/"),
+    "welcome": Case("admin", "/welcome/"),
+    "people:manage": Case("admin", "/manage/"),
+    "people:members": Case("admin", "/manage/people/", {"q": "lee", "role": "leader", "status": "active"}),
+    "people:member": Case("admin", "/manage/people/{leader}/", {"roles": "leader"}),
+    "people:member_deactivate": Case("admin", "/manage/people/{spare}/deactivate/"),
+    "people:member_reactivate": Case("admin", "/manage/people/{spare}/reactivate/"),
+    "people:invitations": Case("admin", "/manage/invitations/",
+                               {"full_name": "Nia", "email": "nia@example.org", "roles": "leader"}),
+    "people:invitations_upload": Case("admin", "/manage/invitations/upload/", files="csv",
+                                      refused=_form_shown_again),
+    "people:invitation_resend": Case("admin", "/manage/invitations/{invitation}/resend/"),
+    "people:invitation_revoke": Case("admin", "/manage/invitations/{invitation}/revoke/"),
+    "people:pairings": Case("admin", "/manage/pairings/",
+                            {"leader": "{leader}", "mentor": "{mentor2}", "starts_on": "2026-01-01", "ends_on": ""}),
+    "people:pairing_end": Case("admin", "/manage/pairings/{pairing}/end/"),
+    "people:settings": Case("admin", "/manage/settings/", {"require_mfa_for_admins": ""}),
+    "people:invitation_accept": Case("anonymous", "/invitations/{invitation_token}/",
+                                     {"full_name": "Nia New", **NEW_PASSWORD}),
+    # Learning
+    "courses_manage:report": Case("admin", "/manage/learning/"),
+    "courses:home": Case("leader", "/learn/"),
+    "courses:cpd": Case("leader", "/learn/cpd/"),
+    "courses:cpd_csv": Case("leader", "/learn/cpd/record.csv"),
+    "courses:certificate": Case("leader", "/learn/cpd/{module_slug}/certificate/"),
+    "courses:certificate_pdf": Case("leader", "/learn/cpd/{module_slug}/certificate.pdf"),
+    "courses:manage": Case("admin", "/learn/manage/"),
+    "courses:manage_module_new": Case("admin", "/learn/manage/modules/new/",
+                                      {"title": "Our way", "summary": "How", "behaviour": ""}),
+    "courses:manage_module_edit": Case("admin", "/learn/manage/modules/{module}/",
+                                       {"title": "Our way", "summary": "How", "behaviour": ""}),
+    "courses:manage_module_move": Case("admin", "/learn/manage/modules/{module}/move/", {"direction": "up"}),
+    "courses:manage_module_settings": Case("admin", "/learn/manage/modules/{module}/settings/",
+                                           {"hidden": "0", "required": "0"}),
+    "courses:manage_lesson_new": Case("admin", "/learn/manage/modules/{module}/lessons/new/",
+                                      {"title": "A lesson", "body": "Text", "minutes": "10"}),
+    "courses:manage_lesson_edit": Case("admin", "/learn/manage/lessons/{lesson}/",
+                                       {"title": "A lesson", "body": "Text", "minutes": "10"}),
+    "courses:manage_lesson_move": Case("admin", "/learn/manage/lessons/{lesson}/move/", {"direction": "up"}),
+    "courses:module": Case("leader", "/learn/{module_slug}/"),
+    "courses:self_check": Case("leader", "/learn/{module_slug}/self-check/"),
+    "courses:self_check_result": Case("leader", "/learn/{module_slug}/self-check/result/"),
+    "courses:lesson": Case("leader", "/learn/{module_slug}/{lesson_slug}/"),
+    "courses:lesson_done": Case("leader", "/learn/{module_slug}/{lesson_slug}/done/", {"undo": ""}),
+    "courses:lesson_seen": Case("leader", "/learn/{module_slug}/{lesson_slug}/seen/", refused=_failed),
+    "courses:practice_tried": Case("leader", "/learn/{module_slug}/{lesson_slug}/tried/"),
+    # Journal, sharing, conversations, prompts, your record
+    "reflections:journal": Case("leader", "/journal/", {"q": "text", "behaviour": "", "template": ""}),
+    "reflections:entry_new": Case("leader", "/journal/new/", ENTRY),
+    "reflections:entry_autosave": Case("leader", "/journal/autosave/", {**ENTRY, "draft_id": ""}, refused=_failed),
+    "reflections:entry_seen": Case("mentor", "/journal/{entry}/seen/", refused=_failed),
+    "reflections:entry_edit": Case("leader", "/journal/{entry}/edit/", ENTRY),
+    "reflections:entry_delete": Case("leader", "/journal/{other_entry}/delete/"),
+    "reflections:entry_share": Case("leader", "/journal/{entry}/share/", {"mentors": "{mentor}"}),
+    "reflections:entry_unshare": Case("leader", "/journal/{entry}/unshare/{mentor}/"),
+    "reflections:comment_create": Case("mentor", "/journal/{entry}/comments/", {"body": "A reply"}),
+    "reflections:entry_acknowledge": Case("mentor", "/journal/{entry}/acknowledge/"),
+    "reflections:comment_edit": Case("mentor", "/journal/comments/{comment}/edit/", {"body": "Changed"}),
+    "reflections:comment_delete": Case("mentor", "/journal/comments/{comment}/delete/"),
+    "reflections:notifications_read": Case("leader", "/notifications/read/"),
+    "reflections:prompts": Case("leader", "/journal/prompts/", {
+        "frequency": "weekly", "weekday": "3", "local_time": "17:00", "time_zone": "Europe/London",
+        "channel": "both", "paused_until": "",
+    }),
+    "reflections:prompts_stop": Case("anonymous", "/journal/prompts/stop/{stop_token}/", refused=_failed),
+    "reflections:prompt_card_dismiss": Case("leader", "/journal/prompts/cards/{delivery}/dismiss/",
+                                            {"next": "/journal/"}),
+    "reflections:prompts_defaults": Case("admin", "/manage/prompts/", {
+        "frequency": "weekly", "weekday": "3", "local_time": "17:00", "channel": "both",
+    }),
+    "reflections:mentoring_digest": Case("mentor", "/mentoring/digest/", {"frequency": "daily"}),
+    "reflections:import": Case("leader", "/journal/account/import/", files="journal"),
+    "reflections:account_delete": Case("leader", "/journal/account/delete/", {"password": PASSWORD, "confirm": ""},
+                                       refused=_form_shown_again),
+    # allauth inside an organisation
+    "account_login": Case("anonymous", "/accounts/login/", {"login": "{leader_email}", "password": "wrong-one-x"}),
+    "account_logout": Case("leader", "/accounts/logout/"),
+    "account_signup": Case("anonymous", "/accounts/signup/", {"email": "new@example.org", **NEW_PASSWORD}),
+    "account_reauthenticate": Case("leader", "/accounts/reauthenticate/", {"password": "not-the-password"}),
+    "account_request_reauthentication_code": Case("leader", "/accounts/reauthenticate/code/"),
+    "account_confirm_reauthentication_code": Case("leader", "/accounts/reauthenticate/code/confirm/",
+                                                  {"code": "ABCDEF"}),
+    "account_confirm_login_code": Case("anonymous", "/accounts/login/code/confirm/", {"code": "ABCDEF"}),
+    "account_email": Case("leader", "/accounts/email/", {"email": "second@example.org", "action_add": ""}),
+    "account_change_password": Case("leader", "/accounts/password/change/",
+                                    {"oldpassword": "not-the-password", **NEW_PASSWORD}),
+    "account_set_password": Case("leader", "/accounts/password/set/", NEW_PASSWORD),
+    "account_reset_password": Case("anonymous", "/accounts/password/reset/", {"email": "{leader_email}"}),
+    "account_confirm_email": Case("anonymous", "/accounts/confirm-email/not-a-key/"),
+    "account_reset_password_from_key": Case("anonymous", "/accounts/password/reset/key/1-not-a-key/",
+                                            NEW_PASSWORD),
+    "mfa_authenticate": Case("anonymous", "/accounts/2fa/authenticate/", {"code": "123456"}),
+    "mfa_reauthenticate": Case("leader", "/accounts/2fa/reauthenticate/", {"code": "123456"}),
+    "mfa_activate_totp": Case("leader", "/accounts/2fa/totp/activate/", {"code": "123456"}),
+    "mfa_deactivate_totp": Case("leader", "/accounts/2fa/totp/deactivate/", {"code": "123456"}),
+    "mfa_generate_recovery_codes": Case("leader", "/accounts/2fa/recovery-codes/generate/"),
+    "mfa_download_recovery_codes": Case("leader", "/accounts/2fa/recovery-codes/download/"),
+    "usersessions_list": Case("leader", "/accounts/sessions/", {"action": "logout"}),
+}
+
+PUBLIC_CASES: dict[str, Case] = {
+    "landing": Case("public", "/"),
+    "terms": Case("public", "/terms/"),
+    "signup": Case("public", "/signup/", {
+        "organisation_name": "Hostile House", "subdomain": "hostile-house", "full_name": "Hal Host",
+        "email": "hal@hostile.example", "password": "kind-hearted-lantern-73", "time_zone": "Europe/London",
+        "terms": "on",
+    }),
+    "find_organisation": Case("public", "/find/", {"email": "someone@example.org"}),
+    "console": Case("operator", "/console/", {"q": "alpha"}),
+    "console_workers": Case("operator", "/console/workers/"),
+    "console_organisation": Case("operator", "/console/{throwaway}/"),
+    "console_approve": Case("operator", "/console/{throwaway}/approve/"),
+    "console_decline": Case("operator", "/console/{throwaway}/decline/"),
+    "console_suspend": Case("operator", "/console/{throwaway}/suspend/"),
+    "console_reactivate": Case("operator", "/console/{throwaway}/reactivate/"),
+    "console_delete": Case("operator", "/console/{throwaway}/delete/", {"confirm": "{throwaway_subdomain}"}),
+    "account_login": Case("public", "/accounts/login/", {"login": "olu@operators.example", "password": "wrong-1"}),
+    "account_logout": Case("operator", "/accounts/logout/"),
+    "account_signup": Case("public", "/accounts/signup/", {"email": "new@example.org", **NEW_PASSWORD}),
+    "account_reauthenticate": Case("operator", "/accounts/reauthenticate/", {"password": "not-the-password"}),
+    "account_request_reauthentication_code": Case("operator", "/accounts/reauthenticate/code/"),
+    "account_confirm_reauthentication_code": Case("operator", "/accounts/reauthenticate/code/confirm/",
+                                                  {"code": "ABCDEF"}),
+    "account_confirm_login_code": Case("public", "/accounts/login/code/confirm/", {"code": "ABCDEF"}),
+    "account_email": Case("operator", "/accounts/email/", {"email": "second@example.org", "action_add": ""}),
+    "account_change_password": Case("operator", "/accounts/password/change/",
+                                    {"oldpassword": "not-the-password", **NEW_PASSWORD}),
+    "account_set_password": Case("operator", "/accounts/password/set/", NEW_PASSWORD),
+    "account_reset_password": Case("public", "/accounts/password/reset/", {"email": "olu@operators.example"}),
+    "account_confirm_email": Case("public", "/accounts/confirm-email/not-a-key/"),
+    "account_reset_password_from_key": Case("public", "/accounts/password/reset/key/1-not-a-key/", NEW_PASSWORD),
+    "mfa_authenticate": Case("public", "/accounts/2fa/authenticate/", {"code": "123456"}),
+    "mfa_reauthenticate": Case("operator", "/accounts/2fa/reauthenticate/", {"code": "123456"}),
+    "mfa_activate_totp": Case("operator", "/accounts/2fa/totp/activate/", {"code": "123456"}),
+    "mfa_deactivate_totp": Case("operator", "/accounts/2fa/totp/deactivate/", {"code": "123456"}),
+    "mfa_generate_recovery_codes": Case("operator", "/accounts/2fa/recovery-codes/generate/"),
+    "mfa_download_recovery_codes": Case("operator", "/accounts/2fa/recovery-codes/download/"),
+    "usersessions_list": Case("operator", "/accounts/sessions/", {"action": "logout"}),
+}
+
+# POST-accepting URLs this test does not post to, and why.
+NOT_POSTED = {
+    "public": {
+        # Django's own admin (operators only): its forms are Django's, and it is reached through allauth's login.
+        "admin:*": "Django's admin for operators; Django's own ModelAdmin forms",
+    },
+    "tenant": {},
+}
+
+
+# --- The world the cases act in -----------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    ids: dict[str, Any]
+    people: dict[str, User]
+
+
+@pytest.fixture
+def world(alpha) -> World:
+    from courses import services as learning
+    from reflections.models import Notification, PromptDelivery
+    from reflections.prompt_delivery import stop_token_save
+    from reflections.services.conversations import comment_create
+    from reflections.services.journal import entry_create
+    from reflections.services.sharing import entry_share
+
+    admin = make_person(alpha, ["admin", "leader"], name="Ada Admin")
+    leader = make_person(alpha, ["leader"], name="Lee Leader")
+    mentor = make_person(alpha, ["mentor"], name="Mo Mentor")
+    mentor2 = make_person(alpha, ["mentor"], name="Max Mentor")
+    spare = make_person(alpha, ["leader"], name="Sam Spare")
+    with tenant_context(alpha):
+        pairing = MentorPairing.objects.create(leader=leader, mentor=mentor, starts_on=timezone.localdate())
+        entry = entry_create(author=leader, title="Shared one", template="free", fields={"body": "Hello"})
+        other = entry_create(author=leader, title="Another", template="free", fields={"body": "Bye"})
+        entry_share(entry=entry, author=leader, mentor=mentor)
+        comment = comment_create(entry=entry, author=mentor, body="A question?")
+        token, digest = token_new()
+        invitation = Invitation.objects.create(
+            email="invited@example.org", roles=["leader"], token_hash=digest,
+            expires=timezone.now() + timedelta(days=14),
+        )
+        module = learning.module_create(title="Our own module")
+        lesson = learning.lesson_create(module=module, title="Our lesson", body="Read this",
+                                        reflection_question="What now?")
+        delivery = PromptDelivery.objects.create(user=leader, slot=timezone.now(), channel="both")
+        notification = Notification.objects.filter(recipient=leader).first() or Notification.objects.first()
+        ids = {
+            "leader": leader.pk, "mentor": mentor.pk, "mentor2": mentor2.pk, "spare": spare.pk,
+            "pairing": pairing.pk, "entry": entry.pk, "other_entry": other.pk, "comment": comment.pk,
+            "invitation": invitation.pk, "invitation_token": token, "module": module.pk,
+            "module_slug": module.slug, "lesson": lesson.pk, "lesson_slug": lesson.slug,
+            "delivery": delivery.pk, "stop_token": stop_token_save(delivery),
+            "notification": notification.pk if notification else 0, "leader_email": leader.email,
+        }
+    from tenants.services import organisation_create
+
+    connection.set_schema_to_public()
+    throwaway = organisation_create(name="Throwaway Care", subdomain="throwaway")
+    with schema_context("public"):
+        operator = user_create(email="olu@operators.example", full_name="Olu Operator", roles=[],
+                               password=PASSWORD, verified=True, is_staff=True)
+    ids |= {"throwaway": throwaway.pk, "throwaway_subdomain": "throwaway"}
+    return World(ids=ids, people={"admin": admin, "leader": leader, "mentor": mentor, "operator": operator})
+
+
+def client_as(case: Case, world: World, alpha) -> Client:
+    if case.public:
+        client = Client(HTTP_HOST=host())
+        if case.role == "operator":
+            with schema_context("public"):
+                client.force_login(world.people["operator"])
+        return client
+    return client_for(alpha, None if case.role == "anonymous" else world.people[case.role])
+
+
+def row_counts(schema: str) -> dict[str, int]:
+    """Rows in every table of one schema, in one query. Sessions are left out (signing in writes them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT string_agg(format('SELECT %%L, count(*) FROM %%I.%%I', tablename, schemaname, tablename),"
+            " ' UNION ALL ') FROM pg_tables WHERE schemaname = %s"
+            " AND tablename NOT IN ('django_session', 'usersessions_usersession')",
+            [schema],
+        )
+        cursor.execute(cursor.fetchone()[0])
+        return dict(cursor.fetchall())
+
+
+class _FormFields(HTMLParser):
+    """Names and first values of the fields of the POST forms on a page that post to `path`."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path, self.inside, self.fields = path, False, {}
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if tag == "form":
+            action = urlsplit(attr.get("action") or self.path).path
+            self.inside = (attr.get("method") or "get").lower() == "post" and action == self.path
+        elif self.inside and tag in ("input", "select", "textarea", "button") and attr.get("name"):
+            name = attr["name"]
+            if name == "csrfmiddlewaretoken" or name in self.fields:
+                return
+            kind = (attr.get("type") or "").lower()
+            if kind in ("checkbox", "radio") and "checked" not in attr:
+                self.fields.setdefault(name, "")
+                return
+            self.fields[name] = attr.get("value") or ""
+            self._textarea = name if tag == "textarea" else None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.fields[self._textarea] = data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        self._textarea = None
+
+
+def form_fields(client: Client, path: str) -> dict[str, str]:
+    response = client.get(path)
+    if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        return {}
+    parser = _FormFields(path)
+    parser.feed(response.content.decode())
+    return {name: value for name, value in parser.fields.items() if name != "file"}
+
+
+def fill(value: Any, ids: dict[str, Any]) -> Any:
+    return value.format(**ids) if isinstance(value, str) and "{" in value else value
+
+
+def hostile_posts(case: Case, world: World, client: Client) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(what, post kwargs) for every field × hostile value, and every hostile file."""
+    path = case.path.format(**world.ids)
+    payload = {**form_fields(client, path), **{k: fill(v, world.ids) for k, v in case.payload.items()}}
+    for name in sorted(payload) or ["unexpected"]:
+        for what, value in HOSTILE.items():
+            yield f"{name}={what}", {"data": {**payload, name: value}}
+        body = urlencode({k: v for k, v in payload.items() if k != name}, doseq=True)
+        yield f"{name}=lone surrogate", {
+            "data": f"{body}&{name}={SURROGATE}".lstrip("&"),
+            "content_type": "application/x-www-form-urlencoded",
+        }
+    for what, content in HOSTILE_FILES.get(case.files, {}).items():
+        yield f"file={what}", {"data": {**payload, "file": SimpleUploadedFile("upload", content)}}
+
+
+def run_case(case: Case, world: World, alpha) -> list[str]:
+    """Post every hostile value; returns what went wrong (empty when nothing did)."""
+    schema = "public" if case.public else alpha.schema_name
+    client = client_as(case, world, alpha)
+    path = case.path.format(**world.ids)
+    client.get("/")  # sign-in bookkeeping (sessions) happens before the first count
+    problems = []
+    for what, kwargs in hostile_posts(case, world, client):
+        connection.set_schema_to_public()
+        before = row_counts(schema)
+        response = client.post(path, **kwargs)
+        connection.set_schema_to_public()
+        if response.status_code >= 500:
+            problems.append(f"{path} {what}: {response.status_code}")
+        elif case.refused(response) and (after := row_counts(schema)) != before:
+            changed = {t: (before.get(t), after.get(t)) for t in after if after.get(t) != before.get(t)}
+            problems.append(f"{path} {what}: refused ({response.status_code}) but wrote {changed}")
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_no_hostile_value_reaches_a_500_or_a_partial_write_inside_an_organisation(alpha, world, name):
+    assert run_case(CASES[name], world, alpha) == []
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_CASES))
+def test_no_hostile_value_reaches_a_500_or_a_partial_write_on_the_public_site(alpha, world, name):
+    assert run_case(PUBLIC_CASES[name], world, alpha) == []
+
+
+# --- A new form is noticed ------------------------------------------------------------------------------------
+
+
+def _routes(patterns: list, namespace: str | None = None) -> Iterator[tuple[str, URLPattern]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if namespace and pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}"
+            yield from _routes(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
+
+
+def _dummy_kwargs(pattern: URLPattern) -> dict[str, str]:
+    names = getattr(pattern.pattern, "converters", {}) or dict.fromkeys(pattern.pattern.regex.groupindex)
+    return {name: "1" for name in names}
+
+
+def post_accepting(urlconf: str, client_factory: Callable[[], Client]) -> set[str]:
+    """Names of the URLs that answer an empty POST with anything but 405, for the most powerful user."""
+    found = set()
+    for name, pattern in _routes(get_resolver(urlconf).url_patterns):
+        if name.startswith("admin:"):
+            continue  # NOT_POSTED["public"]["admin:*"]
+        path = reverse(name, urlconf=urlconf, kwargs=_dummy_kwargs(pattern))
+        response = client_factory().post(path)
+        connection.set_schema_to_public()
+        if response.status_code != 405:
+            found.add(name)
+    return found
+
+
+def test_every_post_accepting_url_inside_an_organisation_is_posted_hostile_values(alpha, world):
+    with tenant_context(alpha):
+        everything = user_create(email="all-roles@example.org", full_name="All Roles",
+                                 roles=["admin", "leader", "mentor"], password=PASSWORD, verified=True)
+    found = post_accepting(settings.ROOT_URLCONF, lambda: client_for(alpha, everything))
+    assert found == set(CASES) - set(NOT_POSTED["tenant"]), (
+        f"not covered: {sorted(found - set(CASES))}; covered but not found: {sorted(set(CASES) - found)}"
+    )
+
+
+def test_every_post_accepting_url_of_the_public_site_is_posted_hostile_values(world):
+    def operator() -> Client:
+        client = Client(HTTP_HOST=host())
+        with schema_context("public"):
+            client.force_login(world.people["operator"])
+        return client
+
+    found = post_accepting(settings.PUBLIC_SCHEMA_URLCONF, operator)
+    assert found == set(PUBLIC_CASES), (
+        f"not covered: {sorted(found - set(PUBLIC_CASES))}; covered but not found: {sorted(set(PUBLIC_CASES) - found)}"
+    )
+
+
+def test_the_row_count_check_sees_a_write(alpha, world):
+    """The no-partial-write assertion above would notice a refused post that wrote: prove it can see one."""
+    before = row_counts(alpha.schema_name)
+    make_person(alpha, ["leader"])
+    connection.set_schema_to_public()
+    after = row_counts(alpha.schema_name)
+    assert after["people_user"] == before["people_user"] + 1
