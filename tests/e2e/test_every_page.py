@@ -309,6 +309,7 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "operator@example.org", live_url(None, "/accounts/login/"), {
                 "console": live_url(None, "/console/"),
                 "console organisation": live_url(None, f"/console/{alpha.pk}/"),
+                "console workers": live_url(None, "/console/workers/"),
                 "password change": live_url(None, "/accounts/password/change/"),
                 "email": live_url(None, "/accounts/email/"),
                 "two-step sign-in": live_url(None, "/accounts/2fa/"),
