@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import import_module
@@ -25,6 +24,7 @@ from django.utils import timezone
 from .links import current_organisation_url
 from .models import Invitation, MentorPairing, OrganisationSettings, Role, User
 from .selectors import active_members
+from .tokens import token_new
 
 INVITATION_DAYS = 14
 CSV_MAX_ROWS = 1000
@@ -145,8 +145,7 @@ def invitation_deliver(*, invitation_id: int) -> bool:
     )
     if invitation is None or not invitation.is_open:
         return False
-    token = secrets.token_urlsafe(32)
-    invitation.token_hash = token_hash(token)
+    token, invitation.token_hash = token_new()
     invitation.sent_at = timezone.now()
     invitation.send_count += 1
     invitation.save(update_fields=["token_hash", "sent_at", "send_count"])
