@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -146,6 +147,12 @@ def journal_import_parse(raw: bytes) -> dict[str, Any]:
                 raw = archive.read(info)
         except (zipfile.BadZipFile, KeyError):
             raise ValidationError("That ZIP file does not hold a journal.json from Heartwood.") from None
+        # Damaged data (zlib.error, EOFError), a password (RuntimeError), a compression zipfile cannot read.
+        except (zlib.error, EOFError, RuntimeError, NotImplementedError, OSError):
+            raise ValidationError(
+                "That ZIP file can't be opened: it may be damaged or protected by a password. Please download "
+                "your journal again and import the new file."
+            ) from None
     try:
         data = json.loads(raw.decode("utf-8"))
     # ValueError: also a number too long to read; RecursionError: lists nested thousands deep.

@@ -3,7 +3,9 @@ named per entry, and nothing reaches a 500. A lesson of a hidden module is never
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from typing import Any
 
 import pytest
@@ -99,6 +101,47 @@ def test_broken_files_are_explained_never_a_500(alpha, payload):
     person = make_person(alpha, ["leader"])
     response = post(client_for(alpha, person), payload)
     assert response.status_code == 400
+    with tenant_context(alpha):
+        assert not JournalEntry.objects.filter(author=person).exists()
+
+
+def _zip(deflate: bool = True) -> bytearray:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED) as archive:
+        archive.writestr("journal.json", export(GOOD_ENTRY) * 20)
+    return bytearray(buffer.getvalue())
+
+
+def _damaged() -> bytes:
+    raw = _zip()
+    start = 30 + len("journal.json")  # the compressed data, after the local file header
+    raw[start:start + 8] = b"\xff" * 8
+    return bytes(raw)
+
+
+def _password_protected() -> bytes:
+    raw = _zip()
+    raw[6] |= 1  # "encrypted" in the local header and in the central directory
+    raw[raw.find(b"PK\x01\x02") + 8] |= 1
+    return bytes(raw)
+
+
+def _unknown_compression() -> bytes:
+    raw = _zip(deflate=False)
+    raw[8] = 99  # compression method, local header and central directory
+    raw[raw.find(b"PK\x01\x02") + 10] = 99
+    return bytes(raw)
+
+
+@pytest.mark.parametrize("payload", [_damaged(), _password_protected(), _unknown_compression()],
+                         ids=["damaged", "password", "unknown compression"])
+def test_a_zip_that_cannot_be_opened_is_explained(alpha, payload):
+    person = make_person(alpha, ["leader"])
+    response = client_for(alpha, person).post(
+        "/journal/account/import/", {"file": SimpleUploadedFile("journal.zip", payload)}
+    )
+    assert response.status_code == 400
+    assert "That ZIP file can&#x27;t be opened" in response.content.decode()
     with tenant_context(alpha):
         assert not JournalEntry.objects.filter(author=person).exists()
 
