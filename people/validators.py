@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, get_tenant_model
 
 # A password made of the organisation's name plus a few characters ("oakfieldcare2024!", "oakfieldoakfield") is
 # guessed as easily as the name itself; one with the name inside a longer passphrase is not.
@@ -52,9 +52,14 @@ def validate_password_not_like_organisation(password: str, *, names: Iterable[st
 
 
 def _current_organisation_names() -> list[str]:
-    tenant = getattr(connection, "tenant", None)
-    if tenant is None or connection.schema_name == get_public_schema_name():
+    if connection.schema_name == get_public_schema_name():
         return []
+    tenant = getattr(connection, "tenant", None)
+    if not hasattr(tenant, "domains"):
+        # schema_context() (commands, tasks) knows only the schema's name: find its organisation.
+        tenant = get_tenant_model().objects.filter(schema_name=connection.schema_name).first()
+        if tenant is None:
+            return []
     return [tenant.name, *tenant.domains.values_list("domain", flat=True)]
 
 

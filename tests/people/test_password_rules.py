@@ -40,6 +40,8 @@ def test_the_rule_follows_the_organisation_the_connection_is_in(alpha, beta):
             validate_password("Beta Support")
     with schema_context("public"):
         validate_password("Alpha Care")  # the public site has no organisation to compare with
+    with schema_context(alpha.schema_name), pytest.raises(ValidationError):
+        validate_password("alpha care 1")  # a command or task that entered the schema by name only
 
 
 def test_names_can_be_passed_in_before_the_organisation_exists():
