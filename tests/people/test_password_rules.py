@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context, tenant_context
 
@@ -75,6 +78,22 @@ def test_changing_a_password_through_allauth_refuses_the_organisations_address(a
         "/accounts/password/change/", {"oldpassword": PASSWORD, "password1": "alpha.localhost1",
                                        "password2": "alpha.localhost1"},
     )
+    assert response.status_code == 200
+    assert "too like your organisation" in response.content.decode()
+    with tenant_context(alpha):
+        person.refresh_from_db()
+        assert person.check_password(PASSWORD)
+
+
+def test_resetting_a_password_through_allauth_refuses_the_organisations_name(alpha):
+    person = make_person(alpha, ["leader"])
+    client = client_for(alpha)
+    client.post("/accounts/password/reset/", {"email": person.email})
+    [link] = re.findall(r"http://alpha\.localhost\S*/accounts/password/reset/key/\S+/", mail.outbox[-1].body)
+    form_page = client.get(link.split("localhost", 1)[1], follow=True)
+    assert form_page.status_code == 200
+    set_path = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.split("localhost", 1)[1]
+    response = client.post(set_path, {"password1": "Alpha Care!", "password2": "Alpha Care!"})
     assert response.status_code == 200
     assert "too like your organisation" in response.content.decode()
     with tenant_context(alpha):
