@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
@@ -27,7 +26,8 @@ from courses.selectors import visible_modules
 from people.models import User
 from people.tokens import token_hash, token_new
 
-from .models import Prompt, PromptDefaults, PromptDelivery
+from .models import Prompt, PromptDelivery
+from .selectors.prompts import organisation_time_zone, prompt_defaults
 
 RECENT_DELIVERIES = 10
 # Signed stop links of earlier versions (readable, never expiring) are recognised only to say they have expired.
@@ -73,15 +73,11 @@ RETURNING id, user_id
 """
 
 
-def _defaults() -> PromptDefaults:
-    return PromptDefaults.objects.order_by("id").first() or PromptDefaults()
-
-
 def deliveries_record(*, now: datetime | None = None, time_zone: str | None = None) -> list[tuple[int, int]]:
     """Record a delivery for every leader whose slot is due; returns (delivery id, user id) of new ones."""
     now = now or timezone.now()
-    org_tz = time_zone or getattr(connection.tenant, "time_zone", None) or settings.TIME_ZONE
-    defaults = _defaults()
+    org_tz = time_zone or organisation_time_zone()
+    defaults = prompt_defaults()
     params = {
         "d_frequency": defaults.frequency, "d_weekday": defaults.weekday, "d_time": defaults.local_time,
         "d_channel": defaults.channel, "org_tz": org_tz, "now": now, "today": now.date(),
@@ -273,7 +269,7 @@ def prompt_emails_send(*, delivery_ids: list[int], base_url: str) -> tuple[int, 
             try:
                 mail.send_messages([message])
                 sent_ids.append(pk)
-            except Exception:  # noqa: BLE001 - one bad address must not stop the batch; retried later
+            except Exception:  # one bad address must not stop the batch; it is retried later
                 failed_ids.append(pk)
     now = timezone.now()
     PromptDelivery.objects.filter(pk__in=sent_ids).update(email_status=PromptDelivery.EmailStatus.SENT, emailed_at=now)
