@@ -248,3 +248,25 @@ def live_url(live_db, live_server_port: int):
         return f"http://{host(subdomain)}:{live_server_port}{path}"
 
     return url
+
+
+@pytest.fixture
+def local_inbox(tmp_path) -> Iterator:
+    """Development's email (config.inbox): every message a file in a folder, read at /inbox/ on the public site,
+    with the URL conf read again so the inbox pages exist. Web and worker threads of a test both send through it,
+    as web and worker do in `make run`."""
+    import importlib
+
+    from django.test import override_settings
+    from django.urls import clear_url_caches
+
+    import config.urls_public
+
+    folder = tmp_path / "mail"
+    with override_settings(LOCAL_INBOX_DIR=folder, EMAIL_BACKEND="config.inbox.backend.InboxBackend"):
+        importlib.reload(config.urls_public)
+        clear_url_caches()
+        yield folder
+    importlib.reload(config.urls_public)
+    clear_url_caches()
+

@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.test import override_settings
-from django.urls import clear_url_caches
 from django_tenants.utils import tenant_context
 
-import config.urls_public
 from people.services import invitation_create, invitation_deliver
 from tests.conftest import client_for, make_person
-
-
-@pytest.fixture
-def inbox(tmp_path: Path) -> Iterator[Path]:
-    """Development's settings: the inbox backend and the inbox pages (the URL conf read again with them)."""
-    folder = tmp_path / "mail"
-    with override_settings(LOCAL_INBOX_DIR=folder, EMAIL_BACKEND="config.inbox.backend.InboxBackend"):
-        importlib.reload(config.urls_public)
-        clear_url_caches()
-        yield folder
-    importlib.reload(config.urls_public)
-    clear_url_caches()
 
 
 def _send_html(subject: str, url: str) -> None:
@@ -42,10 +25,10 @@ def _send_html(subject: str, url: str) -> None:
 
 
 @pytest.mark.django_db
-def test_an_email_sent_appears_with_its_links_newest_first(inbox: Path):
+def test_an_email_sent_appears_with_its_links_newest_first(local_inbox: Path):
     _send_html("First message", "http://alpha.localhost:8000/first/")
     _send_html("Second message", "http://alpha.localhost:8000/second/?a=1&b=2")
-    files = sorted(inbox.glob("*.eml"))
+    files = sorted(local_inbox.glob("*.eml"))
     assert len(files) == 2  # a real file per message, which the worker's process writes the same way
 
     page = client_for(None).get("/inbox/")
@@ -58,9 +41,9 @@ def test_an_email_sent_appears_with_its_links_newest_first(inbox: Path):
 
 
 @pytest.mark.django_db
-def test_one_message_shows_text_and_html_parts_safely(inbox: Path):
+def test_one_message_shows_text_and_html_parts_safely(local_inbox: Path):
     _send_html("Both parts", "http://alpha.localhost:8000/verify/abc/")
-    mail_id = next(inbox.glob("*.eml")).stem
+    mail_id = next(local_inbox.glob("*.eml")).stem
     page = client_for(None).get(f"/inbox/{mail_id}/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -83,7 +66,7 @@ def test_one_message_shows_text_and_html_parts_safely(inbox: Path):
 
 
 @pytest.mark.django_db
-def test_a_real_invitation_lands_in_the_inbox_with_a_working_link(inbox: Path, alpha):
+def test_a_real_invitation_lands_in_the_inbox_with_a_working_link(local_inbox: Path, alpha):
     admin = make_person(alpha, ["admin"])
     with tenant_context(alpha):
         invitation = invitation_create(email="new.starter@example.org", full_name="New Starter", roles=["leader"],
@@ -92,12 +75,12 @@ def test_a_real_invitation_lands_in_the_inbox_with_a_working_link(inbox: Path, a
     page = client_for(None).get("/inbox/").content.decode()
     assert "new.starter@example.org" in page
     assert '<a href="http://alpha.localhost/invitations/' in page
-    mail_id = next(inbox.glob("*.eml")).stem
+    mail_id = next(local_inbox.glob("*.eml")).stem
     assert client_for(None).get(f"/inbox/{mail_id}/html/").status_code == 404  # a text-only email has no HTML part
 
 
 @pytest.mark.django_db
-def test_clearing_empties_the_inbox(inbox: Path):
+def test_clearing_empties_the_inbox(local_inbox: Path):
     _send_html("To be cleared", "http://alpha.localhost:8000/x/")
     client = client_for(None)
     assert client.get("/inbox/clear/").status_code == 405  # a GET never deletes
@@ -105,11 +88,11 @@ def test_clearing_empties_the_inbox(inbox: Path):
     assert response.status_code == 200
     assert "Cleared 1 email." in response.content.decode()
     assert "No email yet" in response.content.decode()
-    assert not list(inbox.glob("*.eml"))
+    assert not list(local_inbox.glob("*.eml"))
 
 
 @pytest.mark.django_db
-def test_unknown_or_crafted_message_ids_answer_404(inbox: Path):
+def test_unknown_or_crafted_message_ids_answer_404(local_inbox: Path):
     _send_html("Kept", "http://alpha.localhost:8000/x/")
     client = client_for(None)
     for mail_id in ("20990101T000000000000-000000000000", "..%2F..%2Fsettings", "nonsense"):

@@ -4,37 +4,16 @@ invitation from the inbox and lands signed in. No logs read, no database touched
 
 from __future__ import annotations
 
-import importlib
 import re
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-from django.test import override_settings
-from django.urls import clear_url_caches
 from playwright.sync_api import Browser, Page, expect
 
-import config.urls_public
 from tests.e2e.conftest import serious_violations
 from tests.e2e.test_signup import no_spares, signup_site  # noqa: F401 - fixtures used by name
 
 FIRST = "Willowbrook"
 SUBDOMAIN = "willowbrook"
-
-
-@pytest.fixture
-def local_inbox(tmp_path: Path) -> Iterator[Path]:
-    """Development's email: every message a file in the inbox folder, read at /inbox/ on the public site. The web
-    server thread and the Celery worker thread of this test both send through it, as web and worker do in
-    `make run`."""
-    folder = tmp_path / "mail"
-    with override_settings(LOCAL_INBOX_DIR=folder, EMAIL_BACKEND="config.inbox.backend.InboxBackend"):
-        importlib.reload(config.urls_public)
-        clear_url_caches()
-        yield folder
-    importlib.reload(config.urls_public)
-    clear_url_caches()
 
 
 def _open_link_from_inbox(page: Page, inbox_url: str, pattern: str, timeout: float = 20.0) -> str:

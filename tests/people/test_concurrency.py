@@ -59,31 +59,36 @@ def test_two_admins_deactivating_each_other_leave_one_admin(live_db, alpha):
         assert User.objects.filter(roles__contains=["admin"], is_active=True).count() == 1
 
 
-def test_two_admins_deleting_their_own_accounts_leave_one_admin(live_db, alpha):
-    from reflections.services.record import account_delete
-
+def _only_two_admins(alpha):
+    """Ada and Bo, the organisation's only active admins, so exactly one of them may step down."""
     ada = make_person(alpha, ["admin", "leader"], name="Ada")
     bo = make_person(alpha, ["admin", "leader"], name="Bo")
     with tenant_context(alpha):
-        # Only these two are admins, so exactly one of them may go.
         User.objects.filter(roles__contains=["admin"]).exclude(pk__in=[ada.pk, bo.pk]).update(is_active=False)
+    return ada, bo
+
+
+def _admins_left(alpha) -> int:
+    with tenant_context(alpha):
+        return User.objects.filter(roles__contains=["admin"], is_active=True).count()
+
+
+def test_two_admins_deleting_their_own_accounts_leave_one_admin(live_db, alpha):
+    from reflections.services.record import account_delete
+
+    ada, bo = _only_two_admins(alpha)
     outcomes = _race(alpha, [lambda: account_delete(user=ada), lambda: account_delete(user=bo)])
     assert outcomes == ["done", "refused"]
-    with tenant_context(alpha):
-        assert User.objects.filter(roles__contains=["admin"], is_active=True).count() == 1
+    assert _admins_left(alpha) == 1
 
 
 def test_an_admin_deleting_their_account_while_the_other_steps_down_leaves_one_admin(live_db, alpha):
     from reflections.services.record import account_delete
 
-    ada = make_person(alpha, ["admin", "leader"], name="Ada")
-    bo = make_person(alpha, ["admin", "leader"], name="Bo")
-    with tenant_context(alpha):
-        User.objects.filter(roles__contains=["admin"]).exclude(pk__in=[ada.pk, bo.pk]).update(is_active=False)
+    ada, bo = _only_two_admins(alpha)
     outcomes = _race(alpha, [
         lambda: account_delete(user=ada),
         lambda: member_set_roles(member=bo, roles=["leader"], by=bo),
     ])
     assert outcomes == ["done", "refused"]
-    with tenant_context(alpha):
-        assert User.objects.filter(roles__contains=["admin"], is_active=True).count() == 1
+    assert _admins_left(alpha) == 1
