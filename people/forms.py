@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from . import services
 from .models import Role, User
-from .selectors import active_members
+from .selectors import mentors_with_leader_counts, people_with_role
 
 ROLE_HINTS = {
     Role.ADMIN: "manages people, invitations and pairings",
@@ -77,11 +77,17 @@ class MemberFilterForm(forms.Form):
 class PairingForm(forms.Form):
     leader = forms.ModelChoiceField(
         label="Leader", queryset=User.objects.none(), empty_label="Choose a leader",
-        error_messages={"required": "Choose a leader.", "invalid_choice": "Choose a leader from the list."},
+        error_messages={"required": "Choose a leader.", "invalid_choice": (
+            "Choose a leader from the list. Only people with the leader role are listed: give someone the role "
+            "on the People page first."
+        )},
     )
     mentor = forms.ModelChoiceField(
         label="Mentor", queryset=User.objects.none(), empty_label="Choose a mentor",
-        error_messages={"required": "Choose a mentor.", "invalid_choice": "Choose a mentor from the list."},
+        error_messages={"required": "Choose a mentor.", "invalid_choice": (
+            "Choose a mentor from the list. Only people with the mentor role are listed: give someone the role "
+            "on the People page first."
+        )},
     )
     starts_on = forms.DateField(
         label="Starts on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -94,12 +100,10 @@ class PairingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        active = active_members().order_by("full_name", "email")
-        # Everyone active is offered; choosing someone without the role gets a clear message (not a silent gap).
-        self.fields["leader"].queryset = active
-        self.fields["mentor"].queryset = active
-        self.fields["leader"].label_from_instance = lambda user: f"{user} ({', '.join(user.role_labels) or 'no role'})"
-        self.fields["mentor"].label_from_instance = lambda user: f"{user} ({', '.join(user.role_labels) or 'no role'})"
+        # Only people who hold the role on each side; each mentor shows how many leaders they already have.
+        self.fields["leader"].queryset = people_with_role(Role.LEADER)
+        self.fields["mentor"].queryset = mentors_with_leader_counts()
+        self.fields["mentor"].label_from_instance = _mentor_label
         self.fields["starts_on"].initial = timezone.localdate()
 
     def clean(self) -> dict[str, Any]:
@@ -107,15 +111,15 @@ class PairingForm(forms.Form):
         leader, mentor = data.get("leader"), data.get("mentor")
         if leader and mentor and leader.pk == mentor.pk:
             self.add_error("mentor", "Choose a different person: nobody can mentor themselves.")
-        else:
-            if leader and not leader.is_leader:
-                self.add_error("leader", f"{leader} is not a leader. Give them the leader role first.")
-            if mentor and not mentor.is_mentor:
-                self.add_error("mentor", f"{mentor} is not a mentor. Give them the mentor role first.")
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on <= starts_on:
             self.add_error("ends_on", "The end date must be after the start date.")
         return data
+
+
+def _mentor_label(mentor: User) -> str:
+    count = getattr(mentor, "leader_count", 0)
+    return f"{mentor} ({count} leader{'' if count == 1 else 's'})" if count else f"{mentor} (no leaders yet)"
 
 
 class AcceptInvitationForm(forms.Form):

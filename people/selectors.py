@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .models import Invitation, MentorPairing, OrganisationSettings, Role, User
@@ -93,6 +93,23 @@ def pairings_list(*, include_ended: bool = False, on: date | None = None) -> Que
     if not include_ended:
         pairings = pairings.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
     return pairings
+
+
+def people_with_role(role: str) -> QuerySet[User]:
+    """Active members who hold `role`, in name order (the pairing form offers only these)."""
+    return active_members().filter(roles__contains=[role]).order_by("full_name", "email")
+
+
+def mentors_with_leader_counts(on: date | None = None) -> QuerySet[User]:
+    """Active mentors, each with `leader_count`: the leaders paired with them now or from a later start, not yet
+    ended. The count is part of the one query that lists them."""
+    on = on or timezone.localdate()
+    not_ended = Q(mentee_pairings__ends_on__isnull=True) | Q(mentee_pairings__ends_on__gt=on)
+    return people_with_role(Role.MENTOR).annotate(
+        leader_count=Count(
+            "mentee_pairings__leader", filter=not_ended & Q(mentee_pairings__leader__is_active=True), distinct=True,
+        )
+    )
 
 
 def pairings_of(person: User) -> QuerySet[MentorPairing]:

@@ -44,8 +44,8 @@ def test_admin_pairs_a_leader_with_two_mentors_and_both_sides_see_it(alpha, alph
     ("case", "message"),
     [
         ("same", "nobody can mentor themselves"),
-        ("not_mentor", "is not a mentor. Give them the mentor role first."),
-        ("not_leader", "is not a leader. Give them the leader role first."),
+        ("not_mentor", "Only people with the mentor role are listed"),
+        ("not_leader", "Only people with the leader role are listed"),
         ("ends_before", "The end date must be after the start date."),
         ("duplicate", "is already paired with"),
     ],
@@ -72,6 +72,47 @@ def test_pairing_form_explains_what_is_wrong(alpha, alpha_people, case, message)
     assert message in response.content.decode()
     with tenant_context(alpha):
         assert MentorPairing.objects.count() == before
+
+
+def test_the_form_offers_leaders_on_one_side_and_mentors_with_their_leader_counts_on_the_other(
+    alpha, alpha_people, django_assert_max_num_queries
+):
+    from people.services import pairing_create
+
+    admin = client_for(alpha, alpha_people.admin)
+    morgan = make_person(alpha, ["mentor"], name="Morgan Mentor")
+    both = make_person(alpha, ["leader", "mentor"], name="Bea Both")
+    leaders = [make_person(alpha, ["leader"], name=f"Leader {n}") for n in range(3)]
+    with tenant_context(alpha):
+        pairing_create(leader=leaders[0], mentor=morgan)
+        pairing_create(leader=leaders[1], mentor=morgan)
+        pairing_create(leader=leaders[2], mentor=both)
+        # An ended pairing is history, not a leader the mentor has.
+        ended = pairing_create(
+            leader=alpha_people.leader, mentor=both, starts_on=timezone.localdate() - timedelta(days=30)
+        )
+        MentorPairing.objects.filter(pk=ended.pk).update(ends_on=timezone.localdate())
+    admin.get("/manage/pairings/")
+    with django_assert_max_num_queries(12) as captured:
+        admin.get("/manage/pairings/")
+    before = len(captured.captured_queries)
+    page = admin.get("/manage/pairings/").content.decode()
+    leader_select = page.split('name="leader"')[1].split("</select>")[0]
+    mentor_select = page.split('name="mentor"')[1].split("</select>")[0]
+    assert "Lee Leader" in leader_select and "Bea Both" in leader_select
+    assert "Mo Mentor" not in leader_select and "Morgan Mentor" not in leader_select
+    assert "Ada Admin" in leader_select and "Ada Admin" not in mentor_select  # an admin who is also a leader
+    assert "Morgan Mentor (2 leaders)" in mentor_select
+    assert "Bea Both (1 leader)" in mentor_select
+    assert "Mo Mentor (no leaders yet)" in mentor_select
+    assert "Lee Leader" not in mentor_select and "Leader 0" not in mentor_select
+
+    # The counts come with the list: more mentors and pairings cost no more queries.
+    with tenant_context(alpha):
+        for n in range(6):
+            pairing_create(leader=make_person(alpha, ["leader"]), mentor=make_person(alpha, ["mentor"]))
+    with django_assert_max_num_queries(before):
+        assert admin.get("/manage/pairings/").status_code == 200
 
 
 def test_ending_a_pairing_sets_today_and_the_pair_no_longer_see_each_other(alpha, alpha_people):
