@@ -43,10 +43,17 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person in one organisation (or, in the public schema, a platform operator). Logs in by email."""
+    """A person in one organisation (or, in the public schema, a platform operator).
+
+    Signs in by email, or, for someone added without an email address, by the username they chose with a join
+    code (people.join_codes). Either may be empty, never both once the person has joined.
+    """
 
     # Stored lower-case (the manager and services normalise), so a plain unique index is case-insensitive.
-    email = models.EmailField("email address", unique=True)
+    # Empty (NULL, so the unique index allows many) for people who have no email address.
+    email = models.EmailField("email address", unique=True, null=True, blank=True)
+    # Lower-case too; only people without an email address have one.
+    username = models.CharField("username", max_length=30, unique=True, null=True, blank=True)
     full_name = models.CharField("name", max_length=150, blank=True)
     roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), default=list, blank=True)
     is_staff = models.BooleanField(default=False)
@@ -62,17 +69,26 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["full_name", "email"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(email=Lower("email")), name="people_user_email_lower_case")
+            models.CheckConstraint(condition=models.Q(email=Lower("email")), name="people_user_email_lower_case"),
+            models.CheckConstraint(
+                condition=models.Q(username=Lower("username")), name="people_user_username_lower_case"
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.full_name or self.email or self.username or "Someone"
 
     def get_full_name(self) -> str:
-        return self.full_name or self.email
+        return str(self)
 
     def get_short_name(self) -> str:
-        return (self.full_name.split() or [self.email])[0]
+        return (self.full_name.split() or [str(self)])[0]
+
+    @property
+    def has_email(self) -> bool:
+        """False for people added without an email address: they sign in with a username, hear from Heartwood
+        only inside Heartwood, and get a new join code from an admin when they forget their password."""
+        return bool(self.email)
 
     @property
     def role_labels(self) -> list[str]:
@@ -189,6 +205,45 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == "waiting"
+
+
+class JoinCode(models.Model):
+    """A one-time code that lets someone without an email address choose a username and password.
+
+    Only the code's hash is stored (people.tokens); the code itself is shown once, on the printable slip. Issuing a
+    new code for a person voids their earlier ones.
+    """
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="join_codes")
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One code that still works per person: issuing a new one voids the old in the same transaction.
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(used_at__isnull=True, voided_at__isnull=True),
+                name="join_code_one_open_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Join code for user {self.person_id}"
+
+    @property
+    def status(self) -> str:
+        if self.used_at:
+            return "used"
+        if self.voided_at:
+            return "replaced"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "waiting"
 
 
 class OrganisationSettings(models.Model):

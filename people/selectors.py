@@ -54,14 +54,16 @@ def members_list(*, search: str = "", role: str = "", status: str = "") -> Query
     found = members().order_by("full_name", "email")
     search = search.strip()
     if search:
-        found = found.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
+        found = found.filter(
+            Q(full_name__icontains=search) | Q(email__icontains=search) | Q(username__icontains=search)
+        )
     if role in Role.values:
         found = found.filter(roles__contains=[role])
     if status == "active":
         found = found.filter(is_active=True)
     elif status == "inactive":
         found = found.filter(is_active=False)
-    return found.only("id", "email", "full_name", "roles", "is_active", "date_joined", "last_login")
+    return found.only("id", "email", "username", "full_name", "roles", "is_active", "date_joined", "last_login")
 
 
 def invitations_list(*, state: str = "waiting") -> QuerySet[Invitation]:

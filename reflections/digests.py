@@ -45,7 +45,7 @@ def _ensure_rows() -> None:
             """
             INSERT INTO reflections_mentordigest (mentor_id, frequency)
             SELECT u.id, %s FROM people_user u
-            WHERE u.is_active AND 'mentor' = ANY(u.roles)
+            WHERE u.is_active AND 'mentor' = ANY(u.roles) AND COALESCE(u.email, '') <> ''
             ON CONFLICT (mentor_id) DO NOTHING
             """,
             [DigestFrequency.DAILY],
@@ -116,7 +116,7 @@ def digests_due_send(*, now: datetime | None = None) -> int:
     messages = []
     for mentor_id, by_mentee in news.items():
         mentor = mentors.get(mentor_id)
-        if mentor is None:
+        if mentor is None or not mentor.email:  # mentors without an email address see what's new in Heartwood
             continue
         context = {
             "mentor": mentor, "mentees": sorted(by_mentee.items()), "mentoring_url": f"{url}/mentoring/",

@@ -45,7 +45,8 @@ WITH defaults AS (
            COALESCE(s.weekday, d.weekday) AS weekday,
            COALESCE(s.local_time, d.local_time) AS local_time,
            COALESCE(NULLIF(s.time_zone, ''), %(org_tz)s) AS tz,
-           COALESCE(s.channel, d.channel) AS channel,
+           -- Someone without an email address gets prompts in Heartwood only, whatever was chosen.
+           CASE WHEN COALESCE(u.email, '') = '' THEN 'app' ELSE COALESCE(s.channel, d.channel) END AS channel,
            s.paused_until,
            COALESCE(s.anchor, %(today)s::date) AS anchor
     FROM people_user u
@@ -224,6 +225,11 @@ def _claim_emails(delivery_ids: list[int]) -> list[PromptDelivery]:
         .filter(pk__in=delivery_ids, email_status=PromptDelivery.EmailStatus.PENDING)
         .select_related("user", "prompt")
     )
+    # Nobody without an email address is ever sent one (their email address went, or they never had one).
+    no_address = [d.pk for d in claimed if not d.user.email]
+    if no_address:
+        PromptDelivery.objects.filter(pk__in=no_address).update(email_status=PromptDelivery.EmailStatus.NONE)
+        claimed = [d for d in claimed if d.user.email]
     PromptDelivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
         email_status=PromptDelivery.EmailStatus.SENDING, email_attempts=F("email_attempts") + 1
     )

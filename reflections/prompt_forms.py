@@ -29,11 +29,18 @@ class RhythmForm(forms.Form):
         help_text="Away or on leave? No prompts before this date. Leave empty to keep them coming.",
     )
 
-    def __init__(self, *args: object, organisation_time_zone: str = "Europe/London", **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, organisation_time_zone: str = "Europe/London", has_email: bool = True, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = [("", f"The organisation's ({organisation_time_zone})")] + [
             (zone, zone.replace("_", " ")) for zone in TIME_ZONES
         ]
+        if not has_email:
+            # Someone without an email address: prompts can only appear in Heartwood, so that is the only choice.
+            self.fields["channel"].choices = [(PromptChannel.APP, PromptChannel.APP.label)]
+            self.fields["channel"].help_text = "You sign in with a username and have no email address here."
+            self.initial = {**self.initial, "channel": PromptChannel.APP}
 
     def clean_paused_until(self):
         value = self.cleaned_data.get("paused_until")

@@ -36,13 +36,13 @@ def prompts_page(request: HttpRequest) -> HttpResponse:
     rhythm = rhythm_for(request.user)
     tz = organisation_time_zone()
     if request.method == "POST":
-        form = RhythmForm(request.POST, organisation_time_zone=tz)
+        form = RhythmForm(request.POST, organisation_time_zone=tz, has_email=request.user.has_email)
         if form.is_valid():
             prompts.rhythm_update(user=request.user, **form.cleaned_data)
             messages.success(request, "Saved. Your prompts will follow this rhythm.")
             return redirect("reflections:prompts")
     else:
-        form = RhythmForm(organisation_time_zone=tz, initial={
+        form = RhythmForm(organisation_time_zone=tz, has_email=request.user.has_email, initial={
             "frequency": rhythm.frequency, "weekday": rhythm.weekday, "local_time": rhythm.local_time,
             "time_zone": rhythm.time_zone if rhythm.own and rhythm.time_zone != tz else "",
             "channel": rhythm.channel, "paused_until": rhythm.paused_until,
@@ -128,6 +128,8 @@ def prompts_defaults(request: HttpRequest) -> HttpResponse:
 def mentoring_digest(request: HttpRequest) -> HttpResponse:
     if not request.user.is_mentor:
         raise Http404
+    if not request.user.has_email:  # no email address, so no email digest: nothing to choose
+        return render(request, "reflections/mentoring_digest.html", {"form": None})
     if request.method == "POST":
         form = DigestForm(request.POST)
         if form.is_valid():

@@ -31,8 +31,8 @@ def notification_email_send(self, notification_id: int) -> None:
         Notification.objects.filter(pk=notification_id, recipient__is_active=True)
         .select_related("recipient", "actor").first()
     )
-    if notification is None:
-        return  # unshared, deleted or the account went in the meantime
+    if notification is None or not notification.recipient.email:
+        return  # unshared, deleted, the account went in the meantime, or the person has no email address
     organisation = getattr(connection.tenant, "name", "Heartwood")
     link = current_organisation_url(reverse("reflections:notification_open", args=[notification.pk]))
     try:

@@ -251,7 +251,7 @@ def _only_organisations(organisation: Organisation) -> None:
 def organisation_admin_emails(organisation: Organisation) -> list[str]:
     with tenant_context(organisation):
         return list(
-            User.objects.filter(roles__contains=[Role.ADMIN], is_active=True).order_by("pk")
+            User.objects.filter(roles__contains=[Role.ADMIN], is_active=True, email__isnull=False).order_by("pk")
             .values_list("email", flat=True)
         )
 

@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
+from people.join_codes import person_add_without_email
 from people.models import Invitation, MentorPairing, User
 from people.services import user_create
 from people.tokens import token_new
@@ -134,6 +135,12 @@ CASES: dict[str, Case] = {
     "people:settings": Case("admin", "/manage/settings/", {"require_mfa_for_admins": ""}),
     "people:invitation_accept": Case("anonymous", "/invitations/{invitation_token}/",
                                      {"full_name": "Nia New", **NEW_PASSWORD}),
+    # Someone without an email address: added (the slip answers 200), a new code (200), joining with a code.
+    "people:person_add": Case("admin", "/manage/people/add/", {"noemail-full_name": "Jo", "noemail-roles": "leader"},
+                              refused=_form_shown_again),
+    "people:join_code_new": Case("admin", "/manage/people/{no_email}/join-code/",
+                                 refused=lambda response: response.status_code != 200),
+    "people:join": Case("anonymous", "/join/", {"code": "{join_code}", "username": "jo.night", **NEW_PASSWORD}),
     # Learning
     "courses_manage:report": Case("admin", "/manage/learning/"),
     "courses:home": Case("leader", "/learn/"),
@@ -304,13 +311,14 @@ def world(alpha) -> World:
         lesson = learning.lesson_create(module=module, title="Our lesson", body="Read this",
                                         reflection_question="What now?")
         delivery = PromptDelivery.objects.create(user=leader, slot=timezone.now(), channel="both")
+        no_email, issued = person_add_without_email(full_name="Nia Night", roles=["leader"], by=admin)
         ids = {
             "leader": leader.pk, "mentor": mentor.pk, "mentor2": mentor2.pk, "spare": spare.pk,
             "pairing": pairing.pk, "entry": entry.pk, "other_entry": other.pk, "comment": comment.pk,
             "invitation": invitation.pk, "invitation_token": token, "module": module.pk,
             "module_slug": module.slug, "lesson": lesson.pk, "lesson_slug": lesson.slug,
             "delivery": delivery.pk, "stop_token": stop_token_save(delivery),
-            "leader_email": leader.email,
+            "leader_email": leader.email, "no_email": no_email.pk, "join_code": issued.code,
         }
     from tenants.services import organisation_create
 

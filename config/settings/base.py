@@ -93,6 +93,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.organisation",
+                "people.context_processors.navigation",
+                "reflections.context_processors.news",
                 "csp.context_processors.nonce",
             ],
         },
@@ -191,9 +193,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
-ACCOUNT_LOGIN_METHODS = {"email"}
+# People added without an email address sign in with the username they chose with a join code (people.join_codes);
+# nobody signs up with a username (allauth's own sign-up is closed; people.adapters keeps verification from
+# asking for an email address someone does not have).
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_PRESERVE_USERNAME_CASING = False  # stored lower-case, like email addresses
+ACCOUNT_FORMS = {"login": "people.join_forms.SignInForm", "change_password": "people.join_forms.ChangeOwnPasswordForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # Confirmation keys are random and stored in the organisation's own schema. allauth's default HMAC key only
 # signs the address's id with the one SECRET_KEY, so a link made in one organisation would confirm whichever
@@ -205,7 +212,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Heartwood: "
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key", "find_organisation": "10/h/ip,3/h/key"}
+# join_code: per address, and per organisation as a whole (the key is constant), so guessing codes stays hopeless.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "5/5m/ip,5/5m/key", "find_organisation": "10/h/ip,3/h/key", "join_code": "10/10m/ip,100/h/key",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Heartwood"
 USERSESSIONS_TRACK_ACTIVITY = True

@@ -17,7 +17,8 @@ def notification_create(*, recipient: User, actor: User, entry: JournalEntry, ki
     """An in-app notice. The author also gets an email (ids only, no content) queued after commit; a mentor
     hears about it in their digest instead of one email per event (reflections.digests). The row records the
     email, so one that could not be queued (Redis down) is sent by the relay in reflections.prompt_tasks."""
-    email_due = recipient.pk == entry.author_id
+    # Nobody without an email address gets one: their notices are in Heartwood only.
+    email_due = recipient.pk == entry.author_id and recipient.has_email
     notification = Notification.objects.create(
         recipient=recipient, actor=actor, entry=entry, kind=kind, email_due=email_due
     )

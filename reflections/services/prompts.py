@@ -15,6 +15,7 @@ from people.models import User
 from ..models import (
     MentorDigest,
     Prompt,
+    PromptChannel,
     PromptDefaults,
     PromptDelivery,
     PromptFrequency,
@@ -75,7 +76,10 @@ def rhythm_update(
     *, user: User, frequency: str, weekday: int, local_time: Any, time_zone: str, channel: str,
     paused_until: Any = None,
 ) -> PromptSchedule:
-    """Save a person's own prompt rhythm. Changing it never sends anything at once: the next slot does."""
+    """Save a person's own prompt rhythm. Changing it never sends anything at once: the next slot does.
+    Someone without an email address gets prompts in Heartwood only, whatever was asked for."""
+    if not user.has_email:
+        channel = PromptChannel.APP
     schedule, created = PromptSchedule.objects.get_or_create(user=user)
     if created or schedule.frequency != frequency or schedule.weekday != weekday:
         schedule.anchor = timezone.localdate()  # fortnightly counts from the week you chose it

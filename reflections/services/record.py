@@ -377,5 +377,6 @@ def account_delete(*, user: User) -> None:
             None, [email],
         )
 
-    transaction.on_commit(confirm)
+    if email:  # someone without an email address saw the goodbye page, and that is all
+        transaction.on_commit(confirm)
 

@@ -51,9 +51,10 @@ def test_redis_databases_are_separate():
     assert len(urls) == 3
 
 
-def test_email_login_settings():
-    assert settings.ACCOUNT_LOGIN_METHODS == {"email"}
-    assert settings.ACCOUNT_USER_MODEL_USERNAME_FIELD is None
+def test_login_settings_email_or_username_and_sign_up_by_email_only():
+    assert settings.ACCOUNT_LOGIN_METHODS == {"email", "username"}
+    assert settings.ACCOUNT_USER_MODEL_USERNAME_FIELD == "username"
+    assert settings.ACCOUNT_SIGNUP_FIELDS == ["email*", "password1*", "password2*"]
     assert settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
 
 

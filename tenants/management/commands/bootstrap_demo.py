@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from people import demo as people_demo
 from people.links import organisation_url, public_url
 from people.models import MentorPairing, Role, User
 from people.services import user_create
@@ -84,6 +85,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo organisation: {organisation_url(demo)}")
         for email, _, roles in DEMO_PEOPLE:
             self.stdout.write(f"  {', '.join(roles):<14} {email}  /  {DEMO_PASSWORD}")
+        if "people" in seeded:  # someone without an email address signs in with a username (people.demo)
+            self.stdout.write(f"  {'leader':<14} {people_demo.DEMO_USERNAME}  /  {people_demo.DEMO_PASSWORD}")
         self.stdout.write(f"  (demo data from: {', '.join(seeded) or 'no app'}; a second run changes nothing)")
         self.stdout.write(f"Operator console: {public_url('/console/')}")
         self.stdout.write(f"  {'operator':<14} {OPERATOR_EMAIL}  /  {DEMO_PASSWORD}")
