@@ -17,7 +17,7 @@ from people import join_codes
 from people.join_codes import JoinCodeError, code_normalise, join_code_issue, join_code_redeem
 from people.models import JoinCode, User
 from people.services import PeopleError
-from tests.conftest import PASSWORD, client_for, make_person
+from tests.conftest import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -257,39 +257,6 @@ def test_account_pages_do_not_offer_password_reset_by_email(alpha, alpha_people)
     assert "ask an admin for a new join code" in page and "/accounts/password/reset/" not in page
     with_email = client_for(alpha, alpha_people.leader).get("/accounts/password/change/").content.decode()
     assert "/accounts/password/reset/" in with_email
-
-
-def test_same_username_in_two_organisations_are_two_accounts(alpha, beta, alpha_people):
-    beta_admin = make_person(beta, ["admin"], name="Bea Admin")
-    a, a_code = add_person(alpha, alpha_people.admin)
-    b, b_code = add_person(beta, beta_admin)
-    assert join(client_for(alpha), a_code, password="alpha-harbour-lanterns-1").status_code == 302
-    assert join(client_for(beta), b_code, password="beta-meadow-lanterns-2").status_code == 302
-    at_beta = client_for(beta)
-    refused = at_beta.post("/accounts/login/", {"login": "jo.night", "password": "alpha-harbour-lanterns-1"})
-    assert not refused.wsgi_request.user.is_authenticated
-    ok = at_beta.post("/accounts/login/", {"login": "jo.night", "password": "beta-meadow-lanterns-2"})
-    assert ok.status_code == 302 and ok.wsgi_request.user.pk == b.pk
-
-
-def test_a_code_of_one_organisation_means_nothing_at_another(alpha, beta, alpha_people):
-    person, code = add_person(alpha, alpha_people.admin)
-    at_beta = join(client_for(beta), code)
-    unknown = join(client_for(beta), "ABCD-EFGH")
-    assert at_beta.status_code == unknown.status_code == 200
-    assert at_beta.context["form"].errors == unknown.context["form"].errors
-    with tenant_context(alpha):
-        assert JoinCode.objects.get(person=person).used_at is None
-    assert join(client_for(alpha), code).status_code == 302  # still good where it was made
-
-
-def test_the_admins_new_code_buttons_are_not_offered_for_other_organisations(alpha, beta, alpha_people):
-    person, _ = add_person(alpha, alpha_people.admin)
-    beta_admin = make_person(beta, ["admin"], name="Bea Admin")
-    at_beta = client_for(beta, beta_admin)
-    assert at_beta.post(f"/manage/people/{person.pk}/join-code/").status_code == 404
-    with tenant_context(alpha):
-        assert JoinCode.objects.filter(person=person, voided_at__isnull=True).count() == 1
 
 
 def test_a_login_with_no_email_stops_at_no_verification_but_email_people_still_must_verify(alpha, alpha_people):
