@@ -7,6 +7,7 @@ from django import forms
 from .models import Behaviour, Module
 
 RATINGS = [(1, "Never"), (2, "Rarely"), (3, "Sometimes"), (4, "Often"), (5, "Always")]
+from .widgets import FormattedTextarea
 
 
 class SelfCheckForm(forms.Form):
@@ -31,8 +32,8 @@ class SelfCheckForm(forms.Form):
 class ModuleForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Give the module a title."})
     summary = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False,
-        help_text="Two or three sentences shown at the top of the module. Markdown works.",
+        widget=FormattedTextarea(attrs={"rows": 4}), required=False,
+        help_text="Two or three sentences shown at the top of the module. You can use simple formatting (bold, lists).",
     )
     behaviour = forms.ChoiceField(
         choices=[("", "None of the four (a general module)"), *Behaviour.choices], required=False,
@@ -43,8 +44,9 @@ class ModuleForm(forms.Form):
 class LessonForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Give the lesson a title."})
     body = forms.CharField(
-        label="Reading", widget=forms.Textarea(attrs={"rows": 16}),
-        help_text="Markdown: a blank line starts a new paragraph, ## makes a subheading, - starts a list item.",
+        label="Reading", widget=FormattedTextarea(attrs={"rows": 16}),
+        help_text="You can use simple formatting (bold, lists). A blank line starts a new paragraph; a line starting "
+        "with ## is a subheading.",
         error_messages={"required": "Write the reading for this lesson."},
     )
     practice = forms.CharField(

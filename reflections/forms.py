@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from courses.models import Behaviour
+from courses.widgets import FormattedTextarea
 
 from .models import SECTIONS, TEXT_FIELDS, EntryTemplate
 
@@ -88,8 +89,9 @@ class ShareForm(forms.Form):
 class CommentForm(forms.Form):
     body = forms.CharField(
         label="Your reply", max_length=10000,
-        help_text="You can use Markdown. You can change it for 15 minutes, and delete it at any time.",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="You can use simple formatting (bold, lists). You can change it for 15 minutes, and delete it at "
+        "any time.",
+        widget=FormattedTextarea(attrs={"rows": 4}),
         error_messages={"required": "Write something before you send it."},
     )
 

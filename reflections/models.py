@@ -26,7 +26,7 @@ class EntryTemplate(models.TextChoices):
 
 # The sections of each structured template: (field name, label, hint). Free writing uses `body`.
 SECTIONS: dict[str, list[tuple[str, str, str]]] = {
-    EntryTemplate.FREE: [("body", "Your reflection", "Write freely. You can use Markdown for lists and emphasis.")],
+    EntryTemplate.FREE: [("body", "Your reflection", "Write freely.")],
     EntryTemplate.GIBBS: [
         ("gibbs_description", "Description", "What happened? Describe the situation, not the people."),
         ("gibbs_feelings", "Feelings", "What were you thinking and feeling at the time?"),

@@ -61,7 +61,11 @@ class SignUpForm(forms.Form):
         label="Web address", max_length=60,
         help_text="Your people will sign in at this address. 3 to 40 lowercase letters, numbers or hyphens.",
         error_messages={"required": "Choose a web address for your organisation."},
-        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}),
+        # tenants/signup.js suggests the address from the organisation's name until the person types their own.
+        widget=forms.TextInput(attrs={
+            "autocapitalize": "none", "autocorrect": "off", "spellcheck": "false",
+            "data-suggest-address-from": "id_organisation_name",
+        }),
     )
     full_name = forms.CharField(
         label="Your name", max_length=150, error_messages={"required": "Enter your name."},
@@ -92,8 +96,8 @@ class SignUpForm(forms.Form):
     def __init__(self, *args: object, base_domain: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["subdomain"].help_text = format_html(
-            "Your people will sign in at <strong>your-address.{}</strong>. "
-            "3 to 40 lowercase letters, numbers or hyphens.", base_domain,
+            "Your people will sign in at <strong>your-address.{}</strong>. We suggest one from your organisation's "
+            "name; change it if you like. 3 to 40 lowercase letters, numbers or hyphens.", base_domain,
         )
         for name, field in self.fields.items():
             if field.help_text and name != "terms":

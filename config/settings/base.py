@@ -206,6 +206,11 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # signs the address's id with the one SECRET_KEY, so a link made in one organisation would confirm whichever
 # address has that id in another (tests/test_security_review.py).
 ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
+# A fresh link confirms in one click without confirming on GET: the page sends its own POST once it is open in a
+# browser (templates/account/email_confirm.html, static/js/confirm-email.js), so a link scanner confirms nothing
+# and a GET still never writes. A link is fresh for three days and works once.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False

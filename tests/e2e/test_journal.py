@@ -59,7 +59,7 @@ def test_write_share_talk_unshare_on_a_phone(page: Page, browser: Browser, live_
     page.get_by_role("link", name="Share with a mentor").click()
     page.get_by_label("Sam Okafor").check()
     page.get_by_role("button", name="Share", exact=True).click()
-    expect(page.locator(".message")).to_contain_text("Shared with Sam Okafor")
+    expect(page.locator(".flash")).to_contain_text("Shared with Sam Okafor")
     check(page, "04-shared")
 
     mentor_context = browser.new_context(viewport=PHONE, locale="en-GB", timezone_id="Europe/London")

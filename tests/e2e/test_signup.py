@@ -115,3 +115,22 @@ def test_an_operator_suspends_an_organisation_and_its_members_see_why(page: Page
     member_page.goto(live_url("alpha", "/accounts/login/"))
     expect(member_page.get_by_label("Email address")).to_be_visible()
     member_page.close()
+
+
+def test_the_web_address_is_suggested_from_the_name_until_the_person_types_their_own(page: Page, live_url):
+    page.goto(live_url(None, "/signup/"))
+    name, address = page.get_by_label("Organisation name"), page.get_by_label("Web address")
+
+    name.press_sequentially("Café & Co – St Mary's")
+    expect(address).to_have_value("cafe-and-co-st-marys")  # accents dropped, "&" said, no hyphen run or end
+    name.fill("Oakfield Care " + "Partnership " * 5)
+    expect(address).to_have_value("oakfield-care-partnership-partnership-pa")  # 40 characters at most
+    name.fill("Al")
+    expect(address).to_have_value("")  # too short to suggest anything
+
+    address.fill("oakfield")
+    name.fill("Oakfield Care Homes")
+    expect(address).to_have_value("oakfield")  # what the person typed is never overwritten
+    address.fill("")
+    name.press_sequentially("!")
+    expect(address).to_have_value("oakfield-care-homes")  # an emptied box takes suggestions again
