@@ -31,3 +31,7 @@ urlpatterns = [
 # The local inbox of `make run` (config.inbox): only where development settings set LOCAL_INBOX_DIR.
 if getattr(settings, "LOCAL_INBOX_DIR", None):
     urlpatterns.append(path("inbox/", include("config.inbox.urls")))
+
+# The living style page of `make run` (config.styleguide): only where development settings turn it on.
+if settings.DEBUG and getattr(settings, "STYLE_PAGE", False):
+    urlpatterns.append(path("style/", include("config.styleguide.urls")))

@@ -20,3 +20,5 @@ WHITENOISE_AUTOREFRESH = True
 # site (config.inbox). Production never sets LOCAL_INBOX_DIR, so neither the backend nor the pages exist there.
 LOCAL_INBOX_DIR = BASE_DIR / ".local" / "mail"  # noqa: F405
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="config.inbox.backend.InboxBackend")
+# The living style page at /style/ on the public site (config.styleguide): every component with its markup.
+STYLE_PAGE = True
