@@ -51,7 +51,8 @@ def test_opening_pages_writes_nothing_and_the_seen_beacons_record(alpha):
         leader: ["/", "/journal/", f"/journal/{entry.pk}/", lesson_url, "/learn/", "/learn/cpd/",
                  f"/journal/prompts/cards/{card.pk}/write/", f"/journal/new/?prompt={prompt.pk}", "/journal/prompts/"],
         mentor: ["/", "/mentoring/", f"/journal/{entry.pk}/", f"/notifications/{notice.pk}/", "/notifications/"],
-        admin: ["/", "/manage/", "/manage/people/", "/manage/learning/", "/learn/manage/"],
+        admin: ["/", "/manage/", "/manage/people/", "/manage/learning/", "/learn/manage/", "/manage/people/add/",
+                f"/manage/people/{leader.pk}/", "/join/"],
     }
     clients = {person: client_for(alpha, person) for person in visits}
     with tenant_context(alpha):
