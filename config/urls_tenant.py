@@ -12,5 +12,6 @@ urlpatterns = [
     path("manage/learning/", include("courses.manage_urls")),
     path("", include("people.urls")),
     path("learn/", include("courses.urls")),
+    path("verify/", include("courses.verify_urls")),  # certificates, checked by anyone
     path("", include("reflections.urls")),
 ]

@@ -1,8 +1,10 @@
-"""A module certificate as a PDF: the same words as the printable page, laid out for A4 by WeasyPrint."""
+"""PDFs of the courses app, laid out by WeasyPrint: a module certificate (the same words as its printable page)
+and the admin's learning report. One renderer, `pdf_render`, for both."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -11,24 +13,32 @@ from people.models import User
 
 from .models import ModuleCompletion
 
-STYLESHEET = Path(__file__).resolve().parent / "pdf" / "certificate.css"
+PDF_DIR = Path(__file__).resolve().parent / "pdf"
+STYLESHEET = PDF_DIR / "certificate.css"
+REPORT_STYLESHEET = PDF_DIR / "report.css"
+
+
+def pdf_render(*, template: str, context: dict[str, Any], stylesheet: Path,
+               request: HttpRequest | None = None) -> bytes:
+    # Imported here: WeasyPrint loads Pango through cffi, which only a download needs.
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    html = render_to_string(template, context, request=request)
+    # Nothing is fetched from anywhere: the stylesheet is read from disk and the page refers to nothing else.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[CSS(filename=str(stylesheet))])
 
 
 def certificate_filename(completion: ModuleCompletion) -> str:
     return f"heartwood-certificate-{completion.module.slug}.pdf"
 
 
-def certificate_pdf(*, completion: ModuleCompletion, person: User, organisation_name: str,
-                    request: HttpRequest | None = None) -> bytes:
-    # Imported here: WeasyPrint loads Pango through cffi, which only this download needs.
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
-    html = render_to_string(
-        "courses/certificate_pdf.html",
-        {"completion": completion, "person": person, "organisation_name": organisation_name},
-        request=request,
+def certificate_pdf(*, completion: ModuleCompletion, person: User, organisation_name: str, verify_url: str,
+                    lessons: list[str], request: HttpRequest | None = None) -> bytes:
+    return pdf_render(
+        template="courses/certificate_pdf.html",
+        context={"completion": completion, "person": person, "organisation_name": organisation_name,
+                 "verify_url": verify_url, "lessons": lessons},
+        stylesheet=STYLESHEET, request=request,
     )
-    # Nothing is fetched from anywhere: the stylesheet is read from disk and the page refers to nothing else.
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])

@@ -4,10 +4,13 @@ from typing import Any
 
 from django import forms
 
+from people.models import Role
+
 from .models import Behaviour, Module
+from .selectors import REPORT_SORTS
+from .widgets import FormattedTextarea
 
 RATINGS = [(1, "Never"), (2, "Rarely"), (3, "Sometimes"), (4, "Often"), (5, "Always")]
-from .widgets import FormattedTextarea
 
 
 class SelfCheckForm(forms.Form):
@@ -62,3 +65,11 @@ class LessonForm(forms.Form):
         help_text="About how long reading and practice take.",
         error_messages={"required": "Say roughly how many minutes it takes."},
     )
+
+
+class ReportFilterForm(forms.Form):
+    """Who the learning report covers and in which order; read from the query string, so a view can be bookmarked
+    and the CSV and PDF carry the same choice."""
+
+    role = forms.ChoiceField(label="Role", required=False, choices=[("", "Everyone"), *Role.choices])
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=list(REPORT_SORTS.items()))

@@ -8,4 +8,6 @@ app_name = "courses_manage"
 
 urlpatterns = [
     path("", manage_views.report, name="report"),
+    path("report.csv", manage_views.report_csv, name="report_csv"),
+    path("report.pdf", manage_views.report_pdf, name="report_pdf"),
 ]

@@ -3,18 +3,22 @@ modules, and the aggregate report. Anyone else gets 404, as for a page that does
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from people.decorators import admin_required
 
 from . import selectors, services
-from .forms import LessonForm, ModuleForm
+from .certificates import REPORT_STYLESHEET, pdf_render
+from .forms import LessonForm, ModuleForm, ReportFilterForm
 from .markdown import render_markdown
+from .views import csv_safe
 
 
 @admin_required
@@ -125,10 +129,53 @@ def lesson_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("courses:manage_module_edit", pk=lesson.module_id)
 
 
+def _report(request: HttpRequest) -> dict[str, Any]:
+    """Dates, counts and minutes only: never journal content, never self-check answers. The page, its CSV and its
+    PDF all read this, so they say the same."""
+    form = ReportFilterForm(request.GET)
+    choice = form.cleaned_data if form.is_valid() else {}
+    modules = list(selectors.report_by_module())
+    people = selectors.report_people(role=choice.get("role", ""))
+    return {
+        "form": form, "modules": modules, "today": timezone.localdate(),
+        "has_required": any(m.is_required and not m.is_hidden for m in modules),
+        "people": selectors.report_by_person(people, modules, sort=choice.get("sort") or "name"),
+        "filtered": bool(choice.get("role")), "query": request.GET.urlencode(),
+        "role_label": dict(form.fields["role"].choices).get(choice.get("role"), ""),
+    }
+
+
 @admin_required
 def report(request: HttpRequest) -> HttpResponse:
-    """Counts and minutes only: never journal content, never self-check answers."""
-    return render(request, "courses/manage/report.html", {
-        "modules": list(selectors.report_by_module()),
-        "people": list(selectors.report_by_person()),
-    })
+    return render(request, "courses/manage/report.html", _report(request))
+
+
+def _dated(items: list[selectors.ModuleOnDate]) -> str:
+    return "; ".join(f"{csv_safe(item.title)} ({item.on.isoformat()})" for item in items)
+
+
+@admin_required
+def report_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="heartwood-learning-report.csv"'
+    writer = csv.writer(response)
+    writer.writerow([
+        "Person", "Last active day", "Modules started, with dates", "Modules completed, with dates",
+        "Required modules not yet done, since", "CPD minutes",
+    ])
+    for row in _report(request)["people"]:
+        writer.writerow([
+            csv_safe(row.name), row.last_active.isoformat() if row.last_active else "",
+            _dated(row.started), _dated(row.completed), _dated(row.required_waiting), row.cpd_minutes,
+        ])
+    return response
+
+
+@admin_required
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    context = _report(request) | {"organisation_name": request.tenant.name}
+    pdf = pdf_render(template="courses/manage/report_pdf.html", context=context, stylesheet=REPORT_STYLESHEET,
+                     request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="heartwood-learning-report.pdf"'
+    return response

@@ -45,6 +45,8 @@ class Module(models.Model):
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.SHIPPED)
     is_hidden = models.BooleanField(default=False, help_text="Hidden modules are not shown to learners.")
     is_required = models.BooleanField(default=False)
+    # When an admin last made the module required: the learning report says how long it has waited.
+    required_since = models.DateTimeField(null=True, blank=True)
     # {"intro": str, "statements": [str], "suggestions": {"low": [str], "middle": [str], "high": [str]}}
     self_check = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -90,6 +92,8 @@ class LessonProgress(models.Model):
     last_seen_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     practice_tried_at = models.DateTimeField(null=True, blank=True)
+    # The first journal entry written about this lesson (reflections tells courses; courses never reads entries).
+    reflected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-last_seen_at"]
@@ -105,8 +109,12 @@ class ModuleCompletion(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_completions")
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="completions")
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the first lesson was opened.")
     completed_at = models.DateTimeField()
     cpd_minutes = models.PositiveIntegerField()
+    # Printed on the certificate and checked at /verify/<reference>/: random, so it reveals nothing and cannot be
+    # guessed (courses.services.certificate_reference_new).
+    reference = models.CharField(max_length=20, unique=True)
 
     class Meta:
         ordering = ["-completed_at"]

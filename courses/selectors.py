@@ -6,14 +6,17 @@ learners (counts are annotated, never looped).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
-from people.models import User
+from people.models import Role, User
 from people.selectors import active_members
 
 from .models import (
@@ -229,6 +232,26 @@ def completion_get(user: User, module_slug: str) -> ModuleCompletion | None:
     return completions_for(user).filter(module__slug=module_slug).first()
 
 
+REFERENCE_SHAPE = re.compile(r"HW-[A-Z2-7]{10}")
+
+
+def reference_normalise(text: str) -> str:
+    """A reference as typed from paper: any case, spaces or dashes anywhere, the "HW-" left off."""
+    letters = re.sub(r"[^A-Za-z0-9]", "", text).upper()
+    if letters.startswith("HW") and len(letters) == 12:
+        letters = letters[2:]
+    return f"HW-{letters}"
+
+
+def completion_by_reference(reference: str) -> ModuleCompletion | None:
+    """A certificate of this organisation, for the public verification page. References live in the
+    organisation's own schema, so another organisation's reference is simply not found here."""
+    reference = reference_normalise(reference)
+    if not REFERENCE_SHAPE.fullmatch(reference):
+        return None
+    return ModuleCompletion.objects.select_related("user", "module").filter(reference=reference).first()
+
+
 # --- Aggregate reports for organisation admins: counts and minutes only, never journal or self-check content.
 
 
@@ -242,15 +265,107 @@ def report_by_module() -> QuerySet[Module]:
     )
 
 
-def report_by_person() -> QuerySet[User]:
-    return (
-        active_members()
-        .annotate(
-            modules_completed=Count("module_completions", distinct=True),
-            cpd_minutes=Coalesce(Sum("module_completions__cpd_minutes"), 0),
-        )
-        .order_by("full_name", "email")
+def report_people(*, role: str = "") -> QuerySet[User]:
+    """Who the learning report covers: active members, narrowed by the admin's filters (today a role)."""
+    people = active_members()
+    if role in Role.values:
+        people = people.filter(roles__contains=[role])
+    return people
+
+
+@dataclass
+class ModuleOnDate:
+    title: str
+    on: date
+
+    @property
+    def waiting(self) -> str:
+        """How long since `on`, in the words a manager would use: "today", "5 days", "3 weeks", "4 months"."""
+        days = (timezone.localdate() - self.on).days
+        if days < 1:
+            return "today"
+        if days < 14:
+            return f"{days} day{'s' if days > 1 else ''}"
+        if days < 61:
+            return f"{days // 7} weeks"
+        return f"{days // 30} months"
+
+
+@dataclass
+class PersonLearning:
+    """One row of the learning report: dates, module titles and minutes; nothing anyone wrote or answered."""
+
+    person: User
+    last_active: date | None = None
+    started: list[ModuleOnDate] = field(default_factory=list)  # started and not yet completed, with the start day
+    completed: list[ModuleOnDate] = field(default_factory=list)
+    required_waiting: list[ModuleOnDate] = field(default_factory=list)  # with the day it became expected of them
+    cpd_minutes: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.person.get_full_name()
+
+
+REPORT_SORTS = {
+    "name": "Name",
+    "active": "Last active",
+    "completed": "Modules completed",
+    "cpd": "CPD minutes",
+}
+
+
+def _day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def report_by_person(people: QuerySet[User], modules: Iterable[Module], *, sort: str = "name") -> list[PersonLearning]:
+    """Per person: the last day they were active in their learning, modules started and completed with dates,
+    required modules not yet done and since when, CPD minutes. `people` is who the admin asked about (the view
+    narrows active members by role); `modules` is the organisation's module list, already read for the report.
+    Three queries, whatever the number of people and modules."""
+    people = people.order_by("full_name", "email")
+    rows = {person.pk: PersonLearning(person=person) for person in people}
+    titles = {module.pk: module.title for module in modules}
+    required = [m for m in modules if m.is_required and not m.is_hidden]
+    done: dict[int, set[int]] = {pk: set() for pk in rows}
+
+    completions = ModuleCompletion.objects.filter(user__in=people).values_list(
+        "user_id", "module_id", "completed_at", "cpd_minutes"
+    ).order_by("completed_at", "id")
+    for user_id, module_id, completed_at, minutes in completions:
+        row = rows[user_id]
+        row.completed.append(ModuleOnDate(titles.get(module_id, ""), _day(completed_at)))
+        row.cpd_minutes += minutes
+        row.last_active = max(filter(None, [row.last_active, _day(completed_at)]))
+        done[user_id].add(module_id)
+
+    progress = (
+        LessonProgress.objects.filter(user__in=people).values("user_id", "module_id")
+        .annotate(first=Min("opened_at"), last=Max("last_seen_at")).order_by("first")
     )
+    for item in progress:
+        row = rows[item["user_id"]]
+        row.last_active = max(filter(None, [row.last_active, _day(item["last"])]))
+        if item["module_id"] not in done[item["user_id"]]:
+            row.started.append(ModuleOnDate(titles.get(item["module_id"], ""), _day(item["first"])))
+
+    for pk, row in rows.items():
+        joined = _day(row.person.date_joined)
+        row.required_waiting = [
+            # Expected of someone from the day it was made required, or the day they joined if that came later.
+            ModuleOnDate(module.title, max(joined, _day(module.required_since)) if module.required_since else joined)
+            for module in required if module.pk not in done[pk]
+        ]
+
+    result = list(rows.values())  # in name order: the tie-break for every other sort
+    if sort == "active":
+        result.sort(key=lambda row: row.last_active or date.min, reverse=True)
+    elif sort == "completed":
+        result.sort(key=lambda row: len(row.completed), reverse=True)
+    elif sort == "cpd":
+        result.sort(key=lambda row: row.cpd_minutes, reverse=True)
+    return result
 
 
 def access_module_by_id(pk: int, *, organisation_only: bool = False) -> Module:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -55,14 +56,17 @@ def lesson_uncomplete(*, user: User, lesson: Lesson) -> None:
 def module_completion_check(*, user: User, module: Module) -> ModuleCompletion | None:
     if ModuleCompletion.objects.filter(user=user, module=module).exists():
         return None
-    lessons = Lesson.objects.filter(module=module)
-    total = lessons.count()
+    total = Lesson.objects.filter(module=module).count()
     done = LessonProgress.objects.filter(user=user, module=module, completed_at__isnull=False).count()
     if total == 0 or done < total:
         return None
-    minutes = lessons.aggregate(total=Sum("minutes"))["total"] or 0
+    started = LessonProgress.objects.filter(user=user, module=module).aggregate(first=Min("opened_at"))["first"]
     completion, created = ModuleCompletion.objects.get_or_create(
-        user=user, module=module, defaults={"completed_at": timezone.now(), "cpd_minutes": minutes}
+        user=user, module=module, defaults={
+            "completed_at": timezone.now(), "started_at": started,
+            "cpd_minutes": module_cpd_minutes(user=user, module=module),
+            "reference": certificate_reference_new(),
+        },
     )
     return completion if created else None
 
@@ -73,6 +77,69 @@ def practice_tried(*, user: User, lesson: Lesson) -> None:
     if progress.practice_tried_at is None:
         progress.practice_tried_at = timezone.now()
         progress.save(update_fields=["practice_tried_at", "last_seen_at"])
+        cpd_minutes_refresh(user=user, module=lesson.module)
+
+
+@transaction.atomic
+def lesson_reflected(*, user: User, lesson: Lesson) -> None:
+    """A journal entry about this lesson was saved (reflections calls this; courses never reads entries)."""
+    progress = _progress_for(user, lesson)
+    if progress.reflected_at is None:
+        progress.reflected_at = timezone.now()
+        progress.save(update_fields=["reflected_at", "last_seen_at"])
+        cpd_minutes_refresh(user=user, module=lesson.module)
+
+
+# --- CPD minutes: the one rule. /learn/cpd/ says it in words (courses/templates/courses/cpd.html); keep the two
+# together. A lesson counts when it was done after at least its reading time, or its practice was tried, or a
+# reflection was written about it; three taps on "Mark as done" in a minute count for nothing. A module's minutes
+# are the minutes of its lessons that count, recorded when it is completed; a practice tried or a reflection
+# written afterwards adds that lesson's minutes then. Minutes on the record never go down.
+
+READING_WORDS_PER_MINUTE = 200
+READING_MIN_SECONDS = 60
+
+
+def lesson_reading_seconds(lesson: Lesson) -> int:
+    """A plausible time to read the lesson: its words at 200 a minute, and never less than a minute."""
+    return max(READING_MIN_SECONDS, round(len(lesson.body.split()) * 60 / READING_WORDS_PER_MINUTE))
+
+
+def lesson_is_credited(*, progress: LessonProgress, lesson: Lesson) -> bool:
+    if progress.practice_tried_at is not None or progress.reflected_at is not None:
+        return True
+    if progress.completed_at is None:
+        return False
+    return (progress.completed_at - progress.opened_at).total_seconds() >= lesson_reading_seconds(lesson)
+
+
+def module_cpd_minutes(*, user: User, module: Module) -> int:
+    """The CPD minutes a learner has earned in a module: the minutes of each lesson that counts. One query."""
+    rows = LessonProgress.objects.filter(user=user, module=module, lesson__module=module).select_related("lesson")
+    return sum(row.lesson.minutes for row in rows if lesson_is_credited(progress=row, lesson=row.lesson))
+
+
+@transaction.atomic
+def cpd_minutes_refresh(*, user: User, module: Module) -> None:
+    """Bring a completed module's minutes up to what its lessons now earn (never down)."""
+    completion = ModuleCompletion.objects.select_for_update().filter(user=user, module=module).first()
+    if completion is None:
+        return
+    minutes = module_cpd_minutes(user=user, module=module)
+    if minutes > completion.cpd_minutes:
+        completion.cpd_minutes = minutes
+        completion.save(update_fields=["cpd_minutes"])
+
+
+# RFC 4648 base32: no 0/O or 1/I to misread when someone types a reference from paper.
+REFERENCE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+REFERENCE_PREFIX = "HW-"
+REFERENCE_LENGTH = 10  # 32**10, about 10**15 possibilities: with the verification page's rate limit, unguessable
+
+
+def certificate_reference_new() -> str:
+    """A certificate's reference: random, so it says nothing about the organisation, the person or any id."""
+    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
 def self_check_record(*, user: User, module: Module, answers: Sequence[int]) -> SelfCheckResponse:
@@ -115,7 +182,8 @@ def module_create(*, title: str, summary: str = "", behaviour: str = "", is_requ
     last = Module.objects.aggregate(last=Max("order"))["last"] or 0
     return Module.objects.create(
         programme=_programme_for_org_modules(), slug=_unique_module_slug(title), title=title, summary=summary,
-        behaviour=behaviour, is_required=is_required, order=last + 1, source=Source.ORGANISATION,
+        behaviour=behaviour, is_required=is_required, required_since=timezone.now() if is_required else None,
+        order=last + 1, source=Source.ORGANISATION,
     )
 
 
@@ -133,8 +201,12 @@ def module_settings_update(*, module: Module, is_hidden: bool | None = None, is_
     if is_hidden is not None:
         module.is_hidden = is_hidden
     if is_required is not None:
+        if is_required and not module.is_required:
+            module.required_since = timezone.now()
+        elif not is_required:
+            module.required_since = None
         module.is_required = is_required
-    module.save(update_fields=["is_hidden", "is_required", "updated_at"])
+    module.save(update_fields=["is_hidden", "is_required", "required_since", "updated_at"])
     return module
 
 

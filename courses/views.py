@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from people.links import organisation_url
 
 from . import certificates, selectors, services
 from .forms import RATINGS, SelfCheckForm
@@ -165,7 +168,7 @@ def cpd_csv(request: HttpRequest) -> HttpResponse:
     for completion in selectors.completions_for(request.user):
         total += completion.cpd_minutes
         writer.writerow([
-            _csv_safe(completion.module.title), _csv_safe(completion.module.programme.title),
+            csv_safe(completion.module.title), csv_safe(completion.module.programme.title),
             timezone.localdate(completion.completed_at).isoformat(), completion.cpd_minutes,
             f"{completion.cpd_minutes / 60:.2f}",
         ])
@@ -173,27 +176,33 @@ def cpd_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _csv_safe(value: str) -> str:
+def csv_safe(value: str) -> str:
     # Organisation-written titles must not run as formulas when the record is opened in a spreadsheet.
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-@login_required
-def certificate(request: HttpRequest, module_slug: str) -> HttpResponse:
+def _certificate_context(request: HttpRequest, module_slug: str) -> dict[str, Any]:
+    """What a certificate says, the page and the PDF alike; 404 unless the signed-in person completed the module."""
     completion = selectors.completion_get(request.user, module_slug)
     if completion is None:
         raise Http404("No completion for this module")
-    return render(request, "courses/certificate.html", {"completion": completion})
+    return {
+        "completion": completion, "organisation_name": request.tenant.name,
+        "lessons": list(selectors.module_lessons(completion.module).values_list("title", flat=True)),
+        "verify_url": organisation_url(request.tenant, reverse("verify:check", args=[completion.reference])),
+    }
+
+
+@login_required
+def certificate(request: HttpRequest, module_slug: str) -> HttpResponse:
+    return render(request, "courses/certificate.html", _certificate_context(request, module_slug))
 
 
 @login_required
 def certificate_pdf(request: HttpRequest, module_slug: str) -> HttpResponse:
-    completion = selectors.completion_get(request.user, module_slug)
-    if completion is None:
-        raise Http404("No completion for this module")
-    pdf = certificates.certificate_pdf(
-        completion=completion, person=request.user, organisation_name=request.tenant.name, request=request,
-    )
+    context = _certificate_context(request, module_slug)
+    completion = context["completion"]
+    pdf = certificates.certificate_pdf(person=request.user, request=request, **context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificates.certificate_filename(completion)}"'
     return response

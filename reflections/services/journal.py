@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Behaviour, Lesson
+from courses.services import lesson_reflected
 from people.models import User
 
 from ..models import (
@@ -58,7 +59,14 @@ def entry_create(
     _refresh_search(entry)
     if prompt is not None:
         deliveries_used(user=author, prompt=prompt)
+    _lesson_reflected_if_saved(entry)
     return entry
+
+
+def _lesson_reflected_if_saved(entry: JournalEntry) -> None:
+    # A saved (not draft) entry about a lesson counts that lesson towards the author's CPD minutes.
+    if entry.lesson is not None and not entry.is_draft:
+        lesson_reflected(user=entry.author, lesson=entry.lesson)
 
 
 @transaction.atomic
@@ -80,6 +88,7 @@ def entry_update(
     entry.full_clean(exclude=["search_vector"])
     entry.save()
     _refresh_search(entry)
+    _lesson_reflected_if_saved(entry)
     return entry
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from courses.loader import curriculum_sync
@@ -80,3 +81,19 @@ def loaded(db, alpha, content: Path) -> Callable[[], None]:
         Programme.objects.all().delete()
         curriculum_sync(content)
     return content
+
+
+def complete_after_reading(user, lesson):
+    """Open a lesson, spend its reading time on it (its visit back-dated), then mark it done: a lesson that counts
+    towards CPD minutes under courses.services' rule. Inside the organisation's schema."""
+    from datetime import timedelta
+
+    from courses import services
+    from courses.models import LessonProgress
+
+    services.lesson_visit_record(user=user, lesson=lesson)
+    seconds = services.lesson_reading_seconds(lesson)
+    LessonProgress.objects.filter(user=user, lesson=lesson).update(
+        opened_at=timezone.now() - timedelta(seconds=seconds + 5)
+    )
+    return services.lesson_complete(user=user, lesson=lesson)

@@ -3,6 +3,7 @@ from django_tenants.utils import tenant_context
 from courses import selectors, services
 from courses.models import Lesson, LessonProgress, Module, ModuleCompletion
 from tests.conftest import make_person
+from tests.courses.conftest import complete_after_reading
 
 
 def test_a_module_is_complete_when_all_its_lessons_are_done(loaded, alpha):
@@ -10,9 +11,9 @@ def test_a_module_is_complete_when_all_its_lessons_are_done(loaded, alpha):
     with tenant_context(alpha):
         welcome = Module.objects.get(slug="welcome")
         first, second = welcome.lessons.order_by("order")
-        assert services.lesson_complete(user=leader, lesson=first) is None
+        assert complete_after_reading(leader, first) is None
         assert not ModuleCompletion.objects.filter(user=leader).exists()
-        completion = services.lesson_complete(user=leader, lesson=second)
+        completion = complete_after_reading(leader, second)
         assert completion is not None and completion.module == welcome
         assert completion.cpd_minutes == 11 + 12
         # Doing it again records nothing new.

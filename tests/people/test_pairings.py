@@ -109,7 +109,7 @@ def test_the_form_offers_leaders_on_one_side_and_mentors_with_their_leader_count
 
     # The counts come with the list: more mentors and pairings cost no more queries.
     with tenant_context(alpha):
-        for n in range(6):
+        for _ in range(6):
             pairing_create(leader=make_person(alpha, ["leader"]), mentor=make_person(alpha, ["mentor"]))
     with django_assert_max_num_queries(before):
         assert admin.get("/manage/pairings/").status_code == 200
