@@ -181,6 +181,68 @@ def current_behaviour_for(user: User) -> str | None:
     return module.behaviour
 
 
+
+@dataclass
+class NextLesson:
+    """What the home page offers to continue: the lesson, its module's progress, how much is done overall."""
+
+    lesson: Lesson | None
+    progress: ModuleProgress | None
+    lessons_done: int
+    has_modules: bool
+
+
+def next_lesson_for(user: User) -> NextLesson:
+    """The lesson to continue ("continue where you left off"), with its module's progress. 4 queries."""
+    modules = _modules_with_progress(user)
+    lesson = continue_lesson_for(user, modules)
+    progress = next((item for item in modules if lesson is not None and item.module.pk == lesson.module_id), None)
+    return NextLesson(lesson=lesson, progress=progress, lessons_done=sum(item.done for item in modules),
+                      has_modules=bool(modules))
+
+
+def has_completed_a_lesson(user: User) -> bool:
+    """Whether the person has marked any lesson done (the admin's welcome checklist asks). 1 query."""
+    return LessonProgress.objects.filter(user=user, completed_at__isnull=False).exists()
+
+
+@dataclass
+class ModuleMoment:
+    """Finishing a module: what was done, the rings now, and what comes next."""
+
+    module: Module
+    completion: ModuleCompletion
+    lessons: list[LessonRow]
+    behaviours: list[BehaviourProgress]
+    behaviour: BehaviourProgress | None  # the ring of this module's behaviour, if it has one
+    next_module: Module | None
+    next_lesson: Lesson | None
+
+
+def module_moment_for(user: User, module: Module) -> ModuleMoment | None:
+    """The completion page of a module the person has completed (None otherwise). The next module is the first
+    one after it, in the organisation's order, that they have not completed (or the first unfinished before it)."""
+    completion = module_completion_for(user, module)
+    if completion is None:
+        return None
+    overview = learning_overview(user)
+    unfinished = [item.module for item in overview.modules if not item.is_complete]
+    position = next((n for n, item in enumerate(overview.modules) if item.module.pk == module.pk), -1)
+    later = [item.module for item in overview.modules[position + 1:] if not item.is_complete]
+    next_module = (later or unfinished or [None])[0]
+    next_lesson = None
+    if next_module is not None:
+        done = LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"), completed_at__isnull=False)
+        lessons = Lesson.objects.filter(module=next_module).order_by("order", "id")
+        next_lesson = lessons.exclude(Exists(done)).first() or lessons.first()
+    return ModuleMoment(
+        module=module, completion=completion, lessons=module_lessons_for(user, module),
+        behaviours=overview.behaviours,
+        behaviour=next((b for b in overview.behaviours if b.value == module.behaviour), None),
+        next_module=next_module, next_lesson=next_lesson,
+    )
+
+
 @dataclass
 class LessonRow:
     lesson: Lesson

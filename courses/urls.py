@@ -10,6 +10,7 @@ urlpatterns = [
     path("cpd/record.csv", views.cpd_csv, name="cpd_csv"),
     path("cpd/<slug:module_slug>/certificate/", views.certificate, name="certificate"),
     path("cpd/<slug:module_slug>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("completed/<slug:module_slug>/", views.module_completed, name="module_completed"),
     # Organisation admins (404 for everyone else).
     path("manage/", manage_views.manage_home, name="manage"),
     path("manage/modules/new/", manage_views.module_new, name="manage_module_new"),

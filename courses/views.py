@@ -93,16 +93,24 @@ def lesson_done(request: HttpRequest, module_slug: str, lesson_slug: str) -> Htt
         return redirect("courses:lesson", module_slug=module.slug, lesson_slug=lesson.slug)
     completion = services.lesson_complete(user=request.user, lesson=lesson)
     if completion is not None:
-        messages.success(
-            request, f"You have completed “{module.title}”. It is on your CPD record "
-            f"({completion.cpd_minutes} minutes).",
-        )
-        return redirect("courses:module", module_slug=module.slug)
+        # Finishing a module is a moment: its own page says what was done and what comes next.
+        return redirect("courses:module_completed", module_slug=module.slug)
     messages.success(request, f"“{lesson.title}” is marked as done.")
     following = selectors.module_lessons(module).filter(order__gt=lesson.order).first()
     if following is not None:
         return redirect("courses:lesson", module_slug=module.slug, lesson_slug=following.slug)
     return redirect("courses:module", module_slug=module.slug)
+
+
+@login_required
+def module_completed(request: HttpRequest, module_slug: str) -> HttpResponse:
+    """What finishing a module did: lessons and minutes, the behaviour ring, the next module one tap away. Only
+    for someone who completed it; anyone else goes to the module's page."""
+    module = _module_or_404(module_slug)
+    moment = selectors.module_moment_for(request.user, module)
+    if moment is None:
+        return redirect("courses:module", module_slug=module.slug)
+    return render(request, "courses/module_completed.html", {"moment": moment})
 
 
 @login_required

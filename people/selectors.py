@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
+from .home import welcome_steps_registered
 from .models import Invitation, MentorPairing, OrganisationSettings, Role, User
 
 
@@ -127,8 +128,28 @@ def organisation_settings() -> OrganisationSettings:
     return OrganisationSettings.objects.filter(singleton=1).first() or OrganisationSettings()
 
 
-def welcome_checklist() -> dict[str, bool]:
-    return {
+def welcome_checklist(user: User | None = None) -> dict[str, bool]:
+    """The admin's first steps, each True once done. Steps other apps know the answer to ("take your first lesson")
+    come through `people.home.welcome_step_register`, asked about `user`."""
+    steps = {
         "invited": Invitation.objects.exists() or members().count() > 1,
         "paired": MentorPairing.objects.exists(),
     }
+    if user is not None:
+        for key, check in welcome_steps_registered().items():
+            steps[key] = check(user)
+    return steps
+
+
+INVITATION_NUDGE_AFTER = timedelta(days=7)
+
+
+def invitations_to_resend(limit: int = 5) -> tuple[list[Invitation], int]:
+    """Invitations nobody has taken up a week after they went (or whose link has run out): the first `limit`,
+    oldest first, and how many there are. One query."""
+    shown = list(
+        Invitation.objects.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, created__lte=timezone.now() - INVITATION_NUDGE_AFTER,
+        ).annotate(total=Window(Count("id"))).order_by("created", "id")[:limit]
+    )
+    return shown, (shown[0].total if shown else 0)

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
@@ -21,6 +22,7 @@ from .forms import (
     RolesForm,
     service_error,
 )
+from .home import home_sections
 from .models import Invitation, MentorPairing, User
 
 MEMBERS_PER_PAGE = 50
@@ -33,16 +35,18 @@ def _posted(request: HttpRequest) -> QueryDict | None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """What is new and what is next, from every app (people.home), then who you are paired with."""
     user = request.user
     context: dict[str, object] = {
+        "sections": home_sections(user),
         "mentors": list(selectors.current_mentors_of(user)) if user.is_leader else [],
         "mentees": list(selectors.current_mentees_of(user)) if user.is_mentor else [],
     }
-    if user.is_org_admin:
-        checklist = selectors.welcome_checklist()
-        context["checklist"] = checklist
-        context["show_checklist"] = not all(checklist.values())
-    return render(request, "people/home.html", context)
+    response = render(request, "people/home.html", context)
+    # It names journal entries (their titles are journal text): never stored, like every journal page.
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, " + response["Cache-Control"]
+    return response
 
 
 # --- /manage/

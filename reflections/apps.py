@@ -20,6 +20,18 @@ class ReflectionsConfig(AppConfig):
         post_schema_sync.connect(seed_after_create, dispatch_uid="reflections_seed_prompts_after_create")
         schema_migrated.connect(seed_after_migrate, dispatch_uid="reflections_seed_prompts_after_migrate")
 
+        # What the home page shows from the journal (people.home: people cannot import reflections).
+        from people.home import home_section_register
+
+        from . import home_sections
+
+        home_section_register("reflections.journal", home_sections.journal_news_section,
+                              priority=home_sections.JOURNAL_NEWS_PRIORITY)
+        home_section_register("reflections.mentoring", home_sections.mentoring_news_section,
+                              priority=home_sections.MENTORING_NEWS_PRIORITY)
+        home_section_register("reflections.prompts", home_sections.prompts_section,
+                              priority=home_sections.PROMPTS_PRIORITY)
+
 
 def template_seed(schema_name: str | None) -> None:
     """Load the shipped prompts into the template schema, so every organisation cloned from it has them."""

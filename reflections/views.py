@@ -4,7 +4,7 @@ through `services`. Missing and forbidden both answer 404; every page here sends
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from functools import wraps
 from typing import Any
 
@@ -37,7 +37,7 @@ from .forms import (
 from .models import SECTIONS, TEXT_FIELDS, EntryTemplate, JournalEntry, Prompt
 from .selectors.conversations import access_comment_by_id, entry_acknowledgements, entry_threads
 from .selectors.journal import journal_list
-from .selectors.notifications import access_notification_by_id, notifications_for, unread_notification_count
+from .selectors.notifications import access_notification_by_id, notifications_for
 from .selectors.prompts import prompts_active
 from .selectors.sharing import entry_current_mentors, entry_reads, entry_shares_with_reads, mentoring_overview
 from .selectors.visibility import access_entry_by_id, access_own_entry_by_id, entry_for_viewer, own_entries
@@ -47,6 +47,8 @@ from .services import notifications as notification_services
 
 PAGE_SIZE = 20
 SEARCH_SESSION_KEY = "journal_search"
+RETURN_SESSION_KEY = "entry_return"
+RETURN_WINDOW = timedelta(minutes=5)
 
 
 def journal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -110,7 +112,6 @@ def journal(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reflections/journal_list.html", {
         "form": form, "page": page, "filtering": bool(saved),
-        "unread_count": unread_notification_count(request.user),
     })
 
 
@@ -238,7 +239,24 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "acknowledgements": acknowledgements,
         "can_acknowledge": not is_author and not acknowledgements,
         "reads": entry_reads(entry) if is_author and shares else [],
+        # A mentor reading a leader's entry is mentoring, though the address is under /journal/.
+        "nav_section": "journal" if is_author else "mentoring",
     })
+
+
+def _coming_back(request: HttpRequest, entry_id: int) -> None:
+    """Remember, for the next `entry_seen`, that this person is being sent back to the entry after their own
+    reply or acknowledgement on it (see `sharing.entry_read_record`)."""
+    request.session[RETURN_SESSION_KEY] = {"entry": entry_id, "at": timezone.now().timestamp()}
+
+
+def _came_back(request: HttpRequest, entry_id: int) -> bool:
+    """Whether this page load is the one `_coming_back` announced: used once, and only for a few minutes."""
+    back = request.session.pop(RETURN_SESSION_KEY, None)
+    return (
+        isinstance(back, dict) and back.get("entry") == entry_id
+        and timezone.now().timestamp() - float(back.get("at") or 0) <= RETURN_WINDOW.total_seconds()
+    )
 
 
 @journal_page
@@ -247,8 +265,9 @@ def entry_seen(request: HttpRequest, pk: int) -> HttpResponse:
     """The entry page, once open in a browser, says so (static/js/seen.js): a mentor's read is logged for the
     author, and the notices about this entry are read. A GET never writes, so a link scanner records nothing."""
     entry = access_entry_by_id(user=request.user, pk=pk)
+    after_own_action = _came_back(request, entry.pk)
     if entry.author_id != request.user.pk:
-        sharing.entry_read_record(entry=entry, reader=request.user)
+        sharing.entry_read_record(entry=entry, reader=request.user, after_own_action=after_own_action)
     notification_services.notifications_mark_read_for_entry(user=request.user, entry=entry)
     return HttpResponse(status=204)
 
@@ -311,6 +330,7 @@ def entry_unshare(request: HttpRequest, pk: int, mentor_id: int) -> HttpResponse
 @require_POST
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     entry = access_entry_by_id(user=request.user, pk=pk)
+    _coming_back(request, entry.pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         mentor = None
@@ -342,8 +362,12 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         conversations.comment_update(comment=comment, author=request.user, body=form.cleaned_data["body"])
         messages.success(request, "Reply updated.")
+        _coming_back(request, comment.entry_id)
         return redirect(back)
-    return render(request, "reflections/comment_edit.html", {"comment": comment, "form": form, "back": back})
+    return render(request, "reflections/comment_edit.html", {
+        "comment": comment, "form": form, "back": back,
+        "nav_section": "journal" if comment.entry.author_id == request.user.pk else "mentoring",
+    })
 
 
 @journal_page
@@ -353,6 +377,7 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry_id, thread = comment.entry_id, comment.mentor_id
     conversations.comment_delete(comment=comment, author=request.user)
     messages.success(request, "Reply deleted.")
+    _coming_back(request, entry_id)
     return redirect(reverse("reflections:entry_detail", args=[entry_id]) + f"#conversation-{thread}")
 
 
@@ -363,6 +388,7 @@ def entry_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     if entry.author_id == request.user.pk:
         raise Http404
     conversations.entry_acknowledge(entry=entry, mentor=request.user)
+    _coming_back(request, entry.pk)
     messages.success(request, f"{entry.author.get_short_name()} will see that you've read this.")
     return redirect("reflections:entry_detail", pk=entry.pk)
 
@@ -375,7 +401,6 @@ def entry_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def mentoring(request: HttpRequest) -> HttpResponse:
     return render(request, "reflections/mentoring.html", {
         "mentees": mentoring_overview(request.user),
-        "unread_count": unread_notification_count(request.user),
     })
 
 

@@ -10,7 +10,6 @@ from people.models import User
 from ..models import (
     Notification,
 )
-from .visibility import real_user
 
 
 def access_notification_by_id(*, user: User, pk: int) -> Notification:
@@ -23,10 +22,3 @@ def access_notification_by_id(*, user: User, pk: int) -> Notification:
 
 def notifications_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("actor").order_by("-created_at", "-id")
-
-
-def unread_notification_count(user: User) -> int:
-    if not real_user(user):
-        return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-

@@ -47,8 +47,13 @@ def entry_unshare(*, entry: JournalEntry, author: User, mentor: User) -> None:
     Notification.objects.filter(entry=entry, recipient=mentor).delete()
 
 
-def entry_read_record(*, entry: JournalEntry, reader: User) -> None:
-    """Log that someone other than the author opened the entry (metadata only)."""
-    if entry.author_id != reader.pk:
-        EntryRead.objects.create(entry=entry, reader=reader)
+def entry_read_record(*, entry: JournalEntry, reader: User, after_own_action: bool = False) -> EntryRead | None:
+    """Log that someone other than the author opened the entry (metadata only).
+
+    The rule: a visit is a read; coming back to the entry after your own reply or acknowledgement on it is not
+    (`after_own_action`: the page load the reply's redirect led to; the views know it). The author sees "read
+    twice" only when a mentor really came back to it."""
+    if entry.author_id == reader.pk or after_own_action:
+        return None
+    return EntryRead.objects.create(entry=entry, reader=reader)
 
