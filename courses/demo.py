@@ -1,18 +1,20 @@
 """The demo organisation's learning (tenants.demo_seeding calls `seed`): Sam, the demo leader, finished the
 first two modules over the last four weeks and is part way through the third; Priya, the admin, finished the
-first. Written through the services, then back-dated, so the CPD record, certificates and the learning report
-look lived in. Runs once: when Sam has any progress it leaves everything as it is."""
+first; the second module is required. Written through the services, then back-dated, so the CPD record,
+certificates (each with its reference, checkable at /verify/) and the learning report look lived in. Runs once:
+when Sam has any progress it leaves everything as it is."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import Min
 from django.utils import timezone
 
 from people.models import User
 
 from . import services
-from .models import Lesson, LessonProgress, ModuleCompletion
+from .models import Lesson, LessonProgress, Module, ModuleCompletion
 from .selectors import visible_modules
 
 
@@ -69,3 +71,16 @@ def seed(*, people: dict[str, User]) -> None:
         services.lesson_visit_record(user=admin, lesson=lesson)
         services.lesson_complete(user=admin, lesson=lesson)
     _back_date(admin, first, start_days_ago=30, step_days=1)
+
+    # The services stamped the completions "now", before the back-dating: give them the dates and the minutes the
+    # back-dated lessons earn (each was open 25 minutes before it was done), like a learner who took their time.
+    for completion in ModuleCompletion.objects.filter(user__in=[leader, admin]):
+        first_opened = LessonProgress.objects.filter(user=completion.user, module=completion.module).aggregate(
+            first=Min("opened_at"))["first"]
+        ModuleCompletion.objects.filter(pk=completion.pk).update(started_at=first_opened)
+        services.cpd_minutes_refresh(user=completion.user, module=completion.module)
+
+    # The second module is required, since a little over a fortnight ago: done by Sam, still waiting for Priya,
+    # so the learning report shows both.
+    services.module_settings_update(module=modules[1], is_required=True)
+    Module.objects.filter(pk=modules[1].pk).update(required_since=timezone.now() - timedelta(days=17))

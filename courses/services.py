@@ -82,11 +82,15 @@ def practice_tried(*, user: User, lesson: Lesson) -> None:
 
 @transaction.atomic
 def lesson_reflected(*, user: User, lesson: Lesson) -> None:
-    """A journal entry about this lesson was saved (reflections calls this; courses never reads entries)."""
-    progress = _progress_for(user, lesson)
-    if progress.reflected_at is None:
-        progress.reflected_at = timezone.now()
-        progress.save(update_fields=["reflected_at", "last_seen_at"])
+    """A journal entry about this lesson was saved (reflections calls this; courses never reads entries).
+
+    Only a lesson already opened is marked, and "last seen" is left alone: writing in the journal must not show on
+    the admin's report as activity or as a module started. The one trace is the lesson's CPD minutes, which the
+    welcome lesson and the CPD page say."""
+    marked = LessonProgress.objects.filter(user=user, lesson=lesson, reflected_at__isnull=True).update(
+        reflected_at=timezone.now()
+    )
+    if marked:
         cpd_minutes_refresh(user=user, module=lesson.module)
 
 

@@ -71,18 +71,27 @@ def test_a_practice_tried_earns_even_when_done_quickly_and_later_adds_to_the_rec
     assert _completion(alpha, leader).cpd_minutes == 11 + 13
 
 
-def test_a_saved_reflection_earns_and_a_draft_does_not(loaded, alpha):
+def test_a_saved_reflection_earns_and_a_draft_does_not_and_neither_shows_as_activity(loaded, alpha):
     leader = make_person(alpha, ["leader"])
     with tenant_context(alpha):
         first, second, third = (Lesson.objects.get(slug=slug) for slug in TAPS)
+        welcome = Lesson.objects.get(slug="welcome-lesson-1")
+        for lesson in (first, second):
+            services.lesson_visit_record(user=leader, lesson=lesson)
+        LessonProgress.objects.filter(user=leader).update(last_seen_at=timezone.now() - timedelta(days=2))
         entry_create(author=leader, title="Draft", template="free", fields={"body": "Half a thought"},
                      lesson=second, is_draft=True)
         entry_create(author=leader, title="What I noticed", template="free", fields={"body": "Handover."},
                      lesson=first)
+        # About a lesson never opened: nothing is recorded, so the report shows no module started.
+        entry_create(author=leader, title="Before reading", template="free", fields={"body": "Hm."}, lesson=welcome)
+        assert not LessonProgress.objects.filter(user=leader, lesson=welcome).exists()
+        progress = {p.lesson_id: p for p in LessonProgress.objects.filter(user=leader)}
+        assert progress[first.pk].reflected_at is not None and progress[second.pk].reflected_at is None
+        # Writing is not "activity" on the admin's report: last seen stays two days ago.
+        assert all(p.last_seen_at < timezone.now() - timedelta(days=1) for p in progress.values())
         for lesson in (first, second, third):
             services.lesson_complete(user=leader, lesson=lesson)
-        assert LessonProgress.objects.get(user=leader, lesson=first).reflected_at is not None
-        assert LessonProgress.objects.get(user=leader, lesson=second).reflected_at is None
     assert _completion(alpha, leader).cpd_minutes == first.minutes
 
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from courses.models import LessonProgress, ModuleCompletion, SelfCheckResponse
+from courses.models import LessonProgress, Module, ModuleCompletion, SelfCheckResponse
 from people.models import MentorPairing, User
 from reflections.models import (
     Acknowledgement,
@@ -74,6 +74,12 @@ def test_seeding_twice_gives_a_lived_in_organisation_once(alpha, people):
         assert all(c.cpd_minutes > 0 and c.completed_at < now - timedelta(days=7) for c in completions)
         assert completions[-1].completed_at - completions[0].completed_at > timedelta(days=3)
         assert ModuleCompletion.objects.filter(user=admin).count() >= 1
+        # Each certificate has its reference and both dates; one module is required, since before today.
+        assert all(c.reference.startswith("HW-") and c.started_at < c.completed_at for c in completions)
+        required = Module.objects.get(is_required=True)
+        assert required.required_since < now - timedelta(days=7)
+        assert ModuleCompletion.objects.filter(user=leader, module=required).exists()
+        assert not ModuleCompletion.objects.filter(user=admin, module=required).exists()
         open_lessons = LessonProgress.objects.filter(user=leader, completed_at__isnull=True)
         assert open_lessons.count() >= 1
 
