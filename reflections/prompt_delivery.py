@@ -27,6 +27,7 @@ from people.models import User
 from people.tokens import token_hash, token_new
 
 from .models import Prompt, PromptDelivery
+from .rhythm import DEFAULT_ANCHOR
 from .selectors.prompts import organisation_time_zone, prompt_defaults
 
 RECENT_DELIVERIES = 10
@@ -48,7 +49,7 @@ WITH defaults AS (
            -- Someone without an email address gets prompts in Heartwood only, whatever was chosen.
            CASE WHEN COALESCE(u.email, '') = '' THEN 'app' ELSE COALESCE(s.channel, d.channel) END AS channel,
            s.paused_until,
-           COALESCE(s.anchor, %(today)s::date) AS anchor
+           COALESCE(s.anchor, %(default_anchor)s::date) AS anchor
     FROM people_user u
     CROSS JOIN defaults d
     LEFT JOIN reflections_promptschedule s ON s.user_id = u.id
@@ -81,7 +82,7 @@ def deliveries_record(*, now: datetime | None = None, time_zone: str | None = No
     defaults = prompt_defaults()
     params = {
         "d_frequency": defaults.frequency, "d_weekday": defaults.weekday, "d_time": defaults.local_time,
-        "d_channel": defaults.channel, "org_tz": org_tz, "now": now, "today": now.date(),
+        "d_channel": defaults.channel, "org_tz": org_tz, "now": now, "default_anchor": DEFAULT_ANCHOR,
     }
     with connection.cursor() as cursor:
         cursor.execute(_DUE_SQL, params)

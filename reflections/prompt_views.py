@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
@@ -52,7 +53,7 @@ def prompts_page(request: HttpRequest) -> HttpResponse:
         groups.setdefault(prompt.theme, []).append(prompt)
     themes = [(theme.replace("-", " ").capitalize(), items) for theme, items in groups.items()]
     return render(request, "reflections/prompts.html", {
-        "form": form, "rhythm": rhythm, "next_prompt_at": next_prompt_at(request.user),
+        "form": form, "rhythm": rhythm, "next_prompt_at": next_prompt_at(request.user), "today": timezone.localdate(),
         "themes": themes, "cards": prompt_cards_for(request.user),
     })
 

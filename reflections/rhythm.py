@@ -20,6 +20,9 @@ from zoneinfo import ZoneInfo
 WEEKLY = "weekly"
 FORTNIGHTLY = "fortnightly"
 OFF = "off"
+# The organisation's default "every two weeks" counts from this Monday's week, the same for everyone following
+# it and the same from one day to the next (a person's own rhythm counts from the week they chose it).
+DEFAULT_ANCHOR = date(2024, 1, 1)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from ..models import (
     PromptDelivery,
     PromptSchedule,
 )
-from ..rhythm import Rhythm, next_slot
+from ..rhythm import DEFAULT_ANCHOR, Rhythm, next_slot
 
 
 def prompts_active() -> QuerySet[Prompt]:
@@ -63,7 +63,7 @@ def rhythm_for(user: User) -> RhythmView:
     defaults = prompt_defaults()
     return RhythmView(
         defaults.frequency, defaults.weekday, defaults.local_time, organisation_time_zone(), defaults.channel,
-        None, timezone.localdate(), own=False,
+        None, DEFAULT_ANCHOR, own=False,
     )
 
 
