@@ -75,7 +75,9 @@ def test_a_support_worker_joins_from_a_printed_slip(
     assert serious_violations(jo) == []
 
     # Signs out, and back in with the username.
-    jo.get_by_role("button", name="Sign out").first.click()
+    jo.goto(live_url("alpha", "/accounts/logout/"))  # where "Sign out" in the menu leads
+    jo.locator("main").get_by_role("button", name="Sign out").click()
+    expect(jo.get_by_role("heading", level=1)).to_have_text("Sign in")
     jo.goto(live_url("alpha", "/accounts/login/"))
     jo.get_by_label("Email address or username").fill("jo.night")
     jo.get_by_label("Password").fill(NEW_PASSWORD)
