@@ -266,3 +266,17 @@ def test_a_login_with_no_email_stops_at_no_verification_but_email_people_still_m
         user_create(email="unverified@example.org", full_name="Una", roles=["leader"], password=PASSWORD)
     response = client_for(alpha).post("/accounts/login/", {"login": "unverified@example.org", "password": PASSWORD})
     assert response["Location"] == "/accounts/confirm-email/"
+
+
+def test_the_demo_has_a_night_support_worker_who_signs_in_with_a_username(alpha, alpha_people):
+    from people import demo
+
+    with tenant_context(alpha):
+        demo.seed(people={"admin": alpha_people.admin})
+        demo.seed(people={"admin": alpha_people.admin})  # a second run changes nothing
+        ellis = User.objects.get(username=demo.DEMO_USERNAME)
+        assert ellis.email is None and ellis.is_leader and User.objects.filter(full_name="Ellis Okafor").count() == 1
+        assert JoinCode.objects.get(person=ellis).used_at < timezone.now() - timedelta(days=13)
+    client = client_for(alpha)
+    response = client.post("/accounts/login/", {"login": demo.DEMO_USERNAME, "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302 and response.wsgi_request.user.pk == ellis.pk
