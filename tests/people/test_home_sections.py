@@ -90,7 +90,7 @@ def test_a_leaders_home_leads_with_replies_then_prompts_then_the_lesson(alpha):
     html = response.content.decode()
     assert _section_titles(html) == ["On your entries", "A question for you", "Start here"]
     assert f'href="/journal/{entry.pk}/">Night shift handover</a>' in html
-    assert "Mo Mentor replied 2 times and has read it" in html
+    assert "Mo Mentor replied 2 times and has read it</span>" in html
     assert "Write about this" in html and "Begin<span" in html
     # It names journal entries: never stored by a browser or a proxy.
     assert "no-store" in response["Cache-Control"]
@@ -184,6 +184,8 @@ def test_the_navigation_counts_new_things_beside_journal_and_mentoring(alpha):
     # The mentor opened nothing yet: two entries shared with them.
     assert re.search(r'>Mentoring <span class="badge">2<span class="visually-hidden"> new</span></span></a>', html)
     assert '>Journal <span class="badge">' not in html
+    # On a phone the navigation folds behind the Menu button: the button carries the whole count.
+    assert re.search(r'Menu <span class="badge">2<span class="visually-hidden"> new</span></span></button>', html)
 
     # Reading an entry takes it off the count on the next page load.
     assert leader_client.post(f"/journal/{entries[0].pk}/seen/").status_code == 204
