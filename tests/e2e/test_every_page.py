@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from courses import services as learning_services
-from courses.models import Module
+from courses.models import Module, ModuleCompletion
 from people.models import MentorPairing
 from people.services import invitation_create, user_create
 from reflections.services.conversations import comment_create
@@ -238,6 +238,7 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
         learning_services.self_check_record(
             user=leader, module=module, answers=[3] * len(module.self_check.get("statements", [])),
         )
+        reference = ModuleCompletion.objects.get(user=leader, module=module).reference
         own_module = learning_services.module_create(title="Our medicines round", summary="How we do it here.")
         own_lesson = learning_services.lesson_create(module=own_module, title="Quiet time", body="Ask for time.")
         invitation_create(email="mina@example.org", full_name="Mina Patel", roles=["mentor"], invited_by=admin)
@@ -325,7 +326,9 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
     visitor = Checker(context, "visitor")
     for label, url in {"landing": live_url(None, "/"), "sign-up": live_url(None, "/signup/"),
                        "terms": live_url(None, "/terms/"), "find your organisation": live_url(None, "/find/"),
-                       "password reset": live_url("alpha", "/accounts/password/reset/")}.items():
+                       "password reset": live_url("alpha", "/accounts/password/reset/"),
+                       "certificate check": live_url("alpha", "/verify/"),
+                       "certificate checked": live_url("alpha", f"/verify/{reference}/")}.items():
         visitor.visit(label, url)
         visited += 1
     visitor.submit_empty("sign-up", live_url(None, "/signup/"), "Create our space")
