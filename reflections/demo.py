@@ -2,8 +2,9 @@
 
 Sam, a team leader at Larch House (a fictional residential home run by the demo organisation), has kept a
 journal for a few weeks: free writing, Gibbs' cycle and What? So what? Now what?, one entry written from a
-prompt, one shared with Morgan (their mentor) with a short conversation and an acknowledgement, and a draft for
-the next supervision. Morgan has chosen a weekly digest. Everything is written through the services, so sharing,
+prompt, one shared with Morgan (their mentor) with a short conversation and an acknowledgement, another shared
+this week with a reply from Morgan that Sam has not read yet (the home page's news), and a draft for the next
+supervision. Morgan has chosen a weekly digest. Everything is written through the services, so sharing,
 visibility and notifications obey the product's rules; only the dates are moved back afterwards. Runs once:
 when Sam has any entry it leaves everything as it is. Every person and place here is made up.
 """
@@ -102,6 +103,9 @@ I noticed I wanted to reassure her straight away ("she's settling in really well
 needed someone to hear that it's hard before she could hear anything else.
 
 Feeling with, not for. I understand that a bit more now."""
+
+CAR_PARK_REPLY = ("Holding back the reassurance is hard, Sam, and you did it. \"Feeling with, not for\" is exactly it. "
+                  "I wonder what you noticed in yourself while she talked, and what helped you stay with it.")
 
 SUPERVISION_DRAFT = """- The sitting-down handover: two weeks in, what has changed?
 - The rota gaps, and asking for help with the pattern
@@ -211,10 +215,20 @@ def seed(*, people: dict[str, User]) -> None:
             prompt=answered.prompt,
         )
 
-    _entry(
+    car_park = _entry(
         leader, _ago(4, 16, 20), title="A daughter in the car park", template=EntryTemplate.FREE,
         fields={"body": CAR_PARK}, behaviours=["empathising"],
     )
+    # Shared two days ago; Morgan read it and replied last night, and Sam has not looked yet: something new on
+    # Sam's home page and beside "Journal".
+    sharing.entry_share(entry=car_park, author=leader, mentor=mentor)
+    EntryShare.objects.filter(entry=car_park, mentor=mentor).update(shared_at=_ago(2, 18, 40))
+    _notified(car_park, _ago(2, 18, 40), read=True)
+    sharing.entry_read_record(entry=car_park, reader=mentor)
+    EntryRead.objects.filter(entry=car_park, reader=mentor).update(read_at=_ago(1, 20, 15))
+    reply = conversations.comment_create(entry=car_park, author=mentor, body=CAR_PARK_REPLY)
+    Comment.objects.filter(pk=reply.pk).update(created_at=_ago(1, 20, 25))
+    _notified(car_park, _ago(1, 20, 25), read=False)
     _entry(
         leader, _ago(1, 21, 5), title="Things to bring to supervision", template=EntryTemplate.FREE,
         fields={"body": SUPERVISION_DRAFT}, is_draft=True,

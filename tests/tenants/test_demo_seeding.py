@@ -91,13 +91,18 @@ def test_seeding_twice_gives_a_lived_in_organisation_once(alpha, people):
         assert dates[0] < now - timedelta(days=14) and dates[-1] < now
         assert all(entry.has_text and entry.behaviours for entry in entries)
 
-        # One entry shared, with a conversation both ways and an acknowledgement; the mentor sees exactly it.
-        share = EntryShare.objects.get(entry__author=leader)
+        # Two entries shared: one with a conversation both ways and an acknowledgement, and one this week whose
+        # reply from the mentor the leader has not read yet (news on their home page). The mentor sees exactly those.
+        shares = list(EntryShare.objects.filter(entry__author=leader).order_by("shared_at"))
+        assert len(shares) == 2
+        share, recent = shares
         conversation = Comment.objects.filter(entry=share.entry)
         assert conversation.count() >= 2
         assert {c.author_id for c in conversation} == {leader.pk, mentor.pk}
         assert Acknowledgement.objects.filter(entry=share.entry, mentor=mentor).exists()
-        assert list(entries_visible_to(mentor)) == [share.entry]
+        assert set(entries_visible_to(mentor)) == {share.entry, recent.entry}
+        assert Comment.objects.filter(entry=recent.entry, author=mentor).count() == 1
+        assert Notification.objects.filter(recipient=leader, entry=recent.entry, read_at__isnull=True).exists()
         assert not entries_visible_to(admin).filter(author=leader).exists()
 
         # Prompts received: past slots, emailed at the time (nothing left to send now), one answered by an entry.
