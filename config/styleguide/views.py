@@ -30,6 +30,8 @@ SAMPLES = [
            "Pages of one area. On a phone it stays one row and scrolls sideways, the current tab in view."),
     Sample("Table that stacks", "table-stack",
            "Rows of facts. On a phone each row becomes a block of “Label: value” lines (each cell's data-label)."),
+    Sample("Pager", "pager",
+           "The pages of a long list: newer and older, with where you are."),
     Sample("Empty state", "empty-state",
            "An empty list, said warmly, with the first thing to do."),
     Sample("Flash", "flash",
