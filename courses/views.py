@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from people.links import organisation_url
 
@@ -103,6 +103,7 @@ def lesson_done(request: HttpRequest, module_slug: str, lesson_slug: str) -> Htt
 
 
 @login_required
+@require_GET
 def module_completed(request: HttpRequest, module_slug: str) -> HttpResponse:
     """What finishing a module did: lessons and minutes, the behaviour ring, the next module one tap away. Only
     for someone who completed it; anyone else goes to the module's page."""

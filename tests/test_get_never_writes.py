@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from courses.models import Lesson, LessonProgress
+from courses.services import lesson_complete
 from people.models import MentorPairing
 from reflections.models import EntryRead, Notification, Prompt, PromptDelivery
 from reflections.services.journal import entry_create
@@ -46,13 +47,15 @@ def test_opening_pages_writes_nothing_and_the_seen_beacons_record(alpha):
         lesson = Lesson.objects.select_related("module").filter(module__is_hidden=False).first()
         prompt = Prompt.objects.filter(is_active=True).first()
         card = PromptDelivery.objects.create(user=leader, slot=timezone.now(), prompt=prompt, channel="app")
+        for done in Lesson.objects.filter(module=lesson.module):  # the admin finished a module: its page
+            lesson_complete(user=admin, lesson=done)
     lesson_url = f"/learn/{lesson.module.slug}/{lesson.slug}/"
     visits = {
         leader: ["/", "/journal/", f"/journal/{entry.pk}/", lesson_url, "/learn/", "/learn/cpd/",
                  f"/journal/prompts/cards/{card.pk}/write/", f"/journal/new/?prompt={prompt.pk}", "/journal/prompts/"],
         mentor: ["/", "/mentoring/", f"/journal/{entry.pk}/", f"/notifications/{notice.pk}/", "/notifications/"],
         admin: ["/", "/manage/", "/manage/people/", "/manage/learning/", "/learn/manage/", "/manage/people/add/",
-                f"/manage/people/{leader.pk}/", "/join/"],
+                f"/manage/people/{leader.pk}/", "/join/", f"/learn/completed/{lesson.module.slug}/"],
     }
     clients = {person: client_for(alpha, person) for person in visits}
     with tenant_context(alpha):
