@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from people.decorators import admin_required
 
@@ -155,6 +155,7 @@ def _dated(items: list[selectors.ModuleOnDate]) -> str:
 
 
 @admin_required
+@require_safe
 def report_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="heartwood-learning-report.csv"'
@@ -172,6 +173,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 
 
 @admin_required
+@require_safe
 def report_pdf(request: HttpRequest) -> HttpResponse:
     context = _report(request) | {"organisation_name": request.tenant.name}
     pdf = pdf_render(template="courses/manage/report_pdf.html", context=context, stylesheet=REPORT_STYLESHEET,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from allauth.core.internal import ratelimit
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from . import selectors
 
@@ -16,6 +17,7 @@ from . import selectors
 RATE_LIMITS = {"verify_certificate": "20/5m/ip,100/d/ip"}
 
 
+@require_safe
 def verify_form(request: HttpRequest) -> HttpResponse:
     reference = request.GET.get("reference", "").strip()
     if reference:
@@ -23,6 +25,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/verify.html", {"asked": False})
 
 
+@require_safe
 def verify_check(request: HttpRequest, reference: str) -> HttpResponse:
     if not ratelimit.consume(
         request, app="allauth.account", action="verify_certificate", config=RATE_LIMITS, limit_get=True

@@ -54,6 +54,8 @@ def test_anyone_can_check_a_reference_and_sees_only_what_it_certifies(loaded, al
     response = anyone.get("/verify/", {"reference": f"{typed[:5]} {typed[5:]}"})
     assert response.status_code == 302 and response["Location"] == f"/verify/{completion.reference}/"
     assert anyone.get("/verify/").status_code == 200
+    # Only looked at, never posted to.
+    assert anyone.post(f"/verify/{completion.reference}/").status_code == 405
 
 
 def test_an_unknown_reference_and_another_organisations_reference_are_not_found(loaded, alpha, beta):
