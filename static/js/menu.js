@@ -25,7 +25,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 
   // A tab bar that scrolls sideways on a phone starts with the current tab in view.
-  for (const current of document.querySelectorAll(".tabs [aria-current='page']")) {
+  for (const current of document.querySelectorAll(".tabs [aria-current='page'], .account-nav [aria-current='page']")) {
     const list = current.closest("ul");
     if (list && list.scrollWidth > list.clientWidth) {
       list.scrollLeft = current.offsetLeft - list.clientWidth / 2 + current.offsetWidth / 2;
