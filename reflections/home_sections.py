@@ -68,6 +68,7 @@ def prompts_section(user: User) -> HomeSection | None:
         context["prompts_off"] = rhythm.frequency == PromptFrequency.OFF
         context["next_prompt_at"] = next_slot(rhythm.as_rhythm(), timezone.now())
     return HomeSection(
-        key="reflections.prompts", title="A question for you" if len(cards) == 1 else "Questions for you",
+        key="reflections.prompts",
+        title="Reflection prompts" if not cards else "A question for you" if len(cards) == 1 else "Questions for you",
         template="reflections/home/prompts.html", context=context, empty=not cards,
     )

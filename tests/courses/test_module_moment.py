@@ -35,7 +35,12 @@ def test_the_last_lesson_done_opens_the_completion_page(loaded, alpha):
         completion = ModuleCompletion.objects.get(user=leader, module__slug="attending")
     assert "<h1>You completed this module</h1>" in html
     assert "You have completed “Attending”" in html
-    assert f"3 lessons, {completion.cpd_minutes} CPD minute" in html
+    assert f"3 lessons, {completion.cpd_minutes} CPD minutes, finished on" in html
+    # Quick taps earn no CPD minutes (courses.services); then the page does not speak of minutes at all.
+    with tenant_context(alpha):
+        ModuleCompletion.objects.filter(pk=completion.pk).update(cpd_minutes=0)
+    again = client.get("/learn/completed/attending/").content.decode()
+    assert "3 lessons, finished on" in again and "CPD minute" not in again
     for n in (1, 2, 3):
         assert f"Attending lesson {n}" in html
     assert "(you tried the practice)" in html
