@@ -14,11 +14,13 @@ pictures, and commit them. On a failure the actual picture and a diff (changed p
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from django.conf import settings
 from django_tenants.utils import tenant_context
@@ -160,6 +162,17 @@ def _compare(name: str, actual: Image.Image) -> str | None:
     return f"{name}: {count} pixels changed, within {box} (see /tmp/visual-{name}-diff.png)"
 
 
+def _dejavu_sans_installed() -> bool:
+    try:
+        found = subprocess.run(["fc-list", "DejaVu Sans"], capture_output=True, text=True, timeout=30).stdout
+    except OSError:
+        return False
+    return "DejaVuSans.ttf" in found
+
+
+@pytest.mark.skipif(
+    not _dejavu_sans_installed(), reason="needs the DejaVu Sans font (fonts-dejavu-core, which .ci/run installs)",
+)
 def test_main_pages_look_as_they_did(browser: Browser, live_url, alpha):
     life = _make_life(alpha)
     entry = life["entry"]
