@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth import password_validation
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -106,16 +107,40 @@ def username_check(username: str, *, person: User | None = None) -> str:
     return username
 
 
+ADD_ONCE_SECONDS = 24 * 60 * 60
+
+
 @transaction.atomic
-def person_add_without_email(*, full_name: str, roles: list[str], by: User) -> tuple[User, IssuedCode]:
-    """Add someone who has no email address, and issue their first join code."""
+def person_add_without_email(
+    *, full_name: str, roles: list[str], by: User, once: str = ""
+) -> tuple[User, IssuedCode]:
+    """Add someone who has no email address, and issue their first join code.
+
+    `once` names the form that asked. The same form sent again (a refresh of the slip page, the back button, a
+    double tap) adds nobody new: the person it added gets a fresh code, which voids the one on the first slip, so
+    only one slip ever works. The key is kept for a day in the cache, whose keys carry the organisation's schema.
+    """
     full_name = full_name.strip()
     if not full_name:
         raise PeopleError("Enter their name, so you know whose slip is whose.")
-    person = User(email=None, full_name=full_name, roles=_clean_roles(roles))
-    person.set_unusable_password()
-    person.save()
-    return person, join_code_issue(person=person, by=by)
+    key = f"people:add-once:{once}" if once else ""
+    if key and not cache.add(key, 0, ADD_ONCE_SECONDS):
+        earlier = User.objects.filter(pk=cache.get(key) or 0, email__isnull=True).first()
+        if earlier is None:
+            raise PeopleError("This form was already sent and is still being dealt with. Check the people list.")
+        return earlier, join_code_issue(person=earlier, by=by)
+    try:
+        person = User(email=None, full_name=full_name, roles=_clean_roles(roles))
+        person.set_unusable_password()
+        person.save()
+        issued = join_code_issue(person=person, by=by)
+    except Exception:
+        if key:
+            cache.delete(key)  # nothing was added: the same form may be sent again
+        raise
+    if key:
+        cache.set(key, person.pk, ADD_ONCE_SECONDS)
+    return person, issued
 
 
 @transaction.atomic

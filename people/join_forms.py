@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from allauth.account.forms import ChangePasswordForm, LoginForm
@@ -18,11 +19,16 @@ class PersonWithoutEmailForm(forms.Form):
         help_text="As their colleagues know them. It goes on their slip.",
     )
     roles = RolesField(label="Roles", initial=[Role.LEADER])
+    # One per form shown: sending the same form again (a refresh of the slip, the back button, a double tap) is
+    # recognised, and adds nobody new (join_codes.person_add_without_email).
+    once = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "noemail")
         super().__init__(*args, **kwargs)
         self.fields["full_name"].widget.attrs["autocomplete"] = "off"
+        if not self.is_bound:
+            self.fields["once"].initial = secrets.token_urlsafe(16)
 
 
 class JoinForm(forms.Form):

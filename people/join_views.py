@@ -51,7 +51,8 @@ def person_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             person, issued = join_codes.person_add_without_email(
-                full_name=form.cleaned_data["full_name"], roles=form.cleaned_data["roles"], by=request.user
+                full_name=form.cleaned_data["full_name"], roles=form.cleaned_data["roles"], by=request.user,
+                once=form.cleaned_data["once"],
             )
         except PeopleError as error:
             service_error(form, error)

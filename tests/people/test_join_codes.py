@@ -175,6 +175,28 @@ def test_admin_adds_a_person_and_sees_the_slip_once(alpha, alpha_people):
     assert mail.outbox == []
 
 
+def test_sending_the_add_form_again_adds_nobody_new_and_only_the_newest_slip_works(alpha, alpha_people):
+    admin = client_for(alpha, alpha_people.admin)
+    form = admin.get("/manage/people/add/").content.decode()
+    once = re.search(r'name="noemail-once" value="([^"]+)"', form).group(1)
+    data = {"noemail-full_name": "Jo Night", "noemail-roles": ["leader"], "noemail-once": once}
+    first = re.search(r'class="slip-code">([A-Z2-9-]{9})<', admin.post("/manage/people/add/", data).content.decode())
+    again = re.search(r'class="slip-code">([A-Z2-9-]{9})<', admin.post("/manage/people/add/", data).content.decode())
+    assert first and again and first.group(1) != again.group(1)
+    with tenant_context(alpha):
+        person = User.objects.get(full_name="Jo Night")  # one person, not two
+        assert JoinCode.objects.filter(person=person, voided_at__isnull=True, used_at__isnull=True).count() == 1
+    with pytest.raises(JoinCodeError) as refused, tenant_context(alpha):
+        join_code_redeem(code=first.group(1), username="jo.night", password="kind-lantern-river-42")
+    assert refused.value.reason == "replaced"
+    # A new form is a new person, even with the same name (two colleagues may share one).
+    other = re.search(r'name="noemail-once" value="([^"]+)"', admin.get("/manage/people/add/").content.decode())
+    assert other.group(1) != once
+    admin.post("/manage/people/add/", {**data, "noemail-once": other.group(1)})
+    with tenant_context(alpha):
+        assert User.objects.filter(full_name="Jo Night").count() == 2
+
+
 def test_adding_needs_a_name_and_a_role(alpha, alpha_people):
     admin = client_for(alpha, alpha_people.admin)
     response = admin.post("/manage/people/add/", {"noemail-full_name": "", "noemail-roles": []})
