@@ -59,7 +59,7 @@ def test_sign_up_confirm_invite_and_accept_with_the_local_inbox(
     # She invites a leader; the worker sends the invitation into the same inbox.
     page.goto(signup_site(SUBDOMAIN, "/manage/invitations/"))
     page.get_by_label("Name").fill("Ravi Okafor")
-    page.get_by_label("Email address").fill("ravi@willowbrook.example")
+    page.get_by_role("textbox", name="Email address").fill("ravi@willowbrook.example")
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text("Invitation sent to ravi@willowbrook.example.")).to_be_visible()
     invitation = _open_link_from_inbox(page, inbox_url, "/invitations/")

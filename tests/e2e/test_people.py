@@ -43,7 +43,7 @@ def test_invite_accept_and_pair(
 
     page.get_by_role("navigation", name="Manage").get_by_role("link", name="Invitations").click()
     page.get_by_label("Name").fill("Mina Patel")
-    page.get_by_label("Email address").fill("mina@example.org")
+    page.get_by_role("textbox", name="Email address").fill("mina@example.org")
     page.get_by_label("Leader – learns and keeps a journal").uncheck()
     page.get_by_label("Mentor – supports leaders they are paired with").check()
     page.get_by_role("button", name="Send invitation").click()
@@ -185,7 +185,7 @@ def test_a_new_organisation_signs_up_invites_a_mentor_who_accepts_and_is_paired(
 
         page.goto(live_url("rowan-house", "/manage/invitations/"))
         page.get_by_label("Name").fill("Sol Mentor")
-        page.get_by_label("Email address").fill("sol@rowan.example")
+        page.get_by_role("textbox", name="Email address").fill("sol@rowan.example")
         page.get_by_label("Leader – learns and keeps a journal").uncheck()
         page.get_by_label("Mentor – supports leaders they are paired with").check()
         page.get_by_role("button", name="Send invitation").click()

@@ -146,7 +146,7 @@ def test_empty_states_say_what_to_do_first(alpha):
 
     mentor = make_person(alpha, ["mentor"])
     html = client_for(alpha, mentor).get("/").content.decode()
-    assert "Nobody is paired with you as their mentor yet" in html
+    assert html.count("Nobody is paired with you as their mentor yet") == 1  # said once, where it helps
 
     with tenant_context(alpha):
         entry_create(author=leader, title="Private", template="free", fields={"body": "x"})
