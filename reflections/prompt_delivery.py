@@ -22,13 +22,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from courses.models import LessonProgress, ModuleCompletion
-from courses.selectors import visible_modules
 from people.models import User
 from people.tokens import token_hash, token_new
 
 from .models import Prompt, PromptDelivery
 from .rhythm import DEFAULT_ANCHOR
-from .selectors.prompts import organisation_time_zone, prompt_defaults
+from .selectors.prompts import module_themes, organisation_time_zone, prompt_defaults
 
 RECENT_DELIVERIES = 10
 # Signed stop links of earlier versions (readable, never expiring) are recognised only to say they have expired.
@@ -96,9 +95,7 @@ def current_themes_for(user_ids: list[int]) -> dict[int, str | None]:
     The same rule as courses.selectors.current_module_for: the unfinished module they last opened a lesson
     in, else the first unfinished module in the organisation's order.
     """
-    modules = [
-        (pk, behaviour or slug) for pk, behaviour, slug in visible_modules().values_list("id", "behaviour", "slug")
-    ]
+    modules = [(pk, theme) for pk, theme, _ in module_themes()]
     theme_of = dict(modules)
     finished: dict[int, set[int]] = defaultdict(set)
     for user_id, module_id in ModuleCompletion.objects.filter(user_id__in=user_ids).values_list("user_id", "module_id"):

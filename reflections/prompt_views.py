@@ -24,7 +24,7 @@ from .selectors.prompts import (
     organisation_time_zone,
     prompt_cards_for,
     prompt_defaults,
-    prompts_active,
+    prompt_library,
     rhythm_for,
 )
 from .services import prompts
@@ -48,10 +48,7 @@ def prompts_page(request: HttpRequest) -> HttpResponse:
             "time_zone": rhythm.time_zone if rhythm.own and rhythm.time_zone != tz else "",
             "channel": rhythm.channel, "paused_until": rhythm.paused_until,
         })
-    groups: dict[str, list] = {}
-    for prompt in prompts_active():
-        groups.setdefault(prompt.theme, []).append(prompt)
-    themes = [(theme.replace("-", " ").capitalize(), items) for theme, items in groups.items()]
+    themes = prompt_library()
     return render(request, "reflections/prompts.html", {
         "form": form, "rhythm": rhythm, "next_prompt_at": next_prompt_at(request.user), "today": timezone.localdate(),
         "themes": themes, "cards": prompt_cards_for(request.user),

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from courses.selectors import visible_modules
 from people.models import User
 
 from ..models import (
@@ -26,6 +27,29 @@ from ..rhythm import DEFAULT_ANCHOR, Rhythm, next_slot
 
 def prompts_active() -> QuerySet[Prompt]:
     return Prompt.objects.filter(is_active=True).order_by("id")  # the order of the shipped file
+
+
+def module_themes() -> list[tuple[int, str, str]]:
+    """(module id, theme, module title) in the organisation's order. A module's prompts are themed by its behaviour
+    (attending …), or by the module itself when it has none (relational-supervision …)."""
+    return [
+        (pk, behaviour or slug, title)
+        for pk, behaviour, slug, title in visible_modules().values_list("id", "behaviour", "slug", "title")
+    ]
+
+
+def prompt_library() -> list[tuple[str, list[Prompt]]]:
+    """Every active prompt, grouped under the module it belongs to, in the organisation's order of modules (an
+    organisation's own themes after them). Two queries."""
+    titles: dict[str, str] = {}
+    for _, theme, title in module_themes():
+        titles.setdefault(theme, title)
+    order = {theme: position for position, theme in enumerate(titles)}
+    groups: dict[str, list[Prompt]] = {}
+    for prompt in prompts_active():
+        groups.setdefault(prompt.theme, []).append(prompt)
+    ordered = sorted(groups.items(), key=lambda item: order.get(item[0], len(order)))
+    return [(titles.get(theme) or theme.replace("-", " ").capitalize(), items) for theme, items in ordered]
 
 
 @dataclass

@@ -98,3 +98,17 @@ def test_a_brand_new_learner_is_in_the_welcome_module_and_gets_getting_started_p
         prompt_delivery.prompts_choose([(delivery.pk, newcomer.pk)])
         delivery.refresh_from_db()
         assert delivery.prompt.theme == "welcome"
+
+
+@pytest.mark.django_db
+def test_the_prompt_library_follows_the_programme_in_order_under_each_modules_title(alpha):
+    from courses.selectors import visible_modules
+    from tests.conftest import client_for, make_person
+
+    page = client_for(alpha, make_person(alpha, ["leader"])).get("/journal/prompts/").content.decode()
+    with tenant_context(alpha):
+        titles = list(visible_modules().values_list("title", flat=True))
+    assert titles[0] == "Welcome and how this works"
+    positions = [page.find(f"<h3>{title} <") for title in titles]
+    assert -1 not in positions, titles
+    assert positions == sorted(positions)  # Welcome first, Growing leaders last, as the programme runs
