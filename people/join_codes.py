@@ -123,7 +123,7 @@ def person_add_without_email(
     full_name = full_name.strip()
     if not full_name:
         raise PeopleError("Enter their name, so you know whose slip is whose.")
-    key = f"people:add-once:{once}" if once else ""
+    key = f"people:add-once:{token_hash(once)}" if once else ""  # whatever was posted, a safe key
     if key and not cache.add(key, 0, ADD_ONCE_SECONDS):
         earlier = User.objects.filter(pk=cache.get(key) or 0, email__isnull=True).first()
         if earlier is None:
