@@ -122,11 +122,9 @@ def _mentor_label(mentor: User) -> str:
     return f"{mentor} ({count} leader{'' if count == 1 else 's'})" if count else f"{mentor} (no leaders yet)"
 
 
-class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(
-        label="Your name", max_length=150, error_messages={"required": "Enter your name."},
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
+class NewPasswordForm(forms.Form):
+    """Choosing a first password, typed twice (accepting an invitation, joining with a code)."""
+
     password1 = forms.CharField(
         label="Choose a password", strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -139,16 +137,29 @@ class AcceptInvitationForm(forms.Form):
         error_messages={"required": "Type the password again."},
     )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords do not match.")
+        return data
+
+
+class AcceptInvitationForm(NewPasswordForm):
+    full_name = forms.CharField(
+        label="Your name", max_length=150, error_messages={"required": "Enter your name."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    field_order = ["full_name", "password1", "password2"]
+
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         self.email = email
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", "The two passwords do not match.")
-        elif first:
+        first = data.get("password1")
+        if first and "password2" not in self.errors:
             probe = User(email=self.email, full_name=data.get("full_name", ""))
             try:
                 password_validation.validate_password(first, probe)

@@ -8,7 +8,7 @@ from typing import Any
 from allauth.account.forms import ChangePasswordForm, LoginForm
 from django import forms
 
-from .forms import RolesField
+from .forms import NewPasswordForm, RolesField
 from .join_codes import USERNAME_MAX, USERNAME_MIN, username_format
 from .models import Role
 
@@ -31,7 +31,9 @@ class PersonWithoutEmailForm(forms.Form):
             self.fields["once"].initial = secrets.token_urlsafe(16)
 
 
-class JoinForm(forms.Form):
+class JoinForm(NewPasswordForm):
+    field_order = ["code", "username", "password1", "password2"]
+
     code = forms.CharField(
         label="Your join code", max_length=20, help_text="The 8 letters and numbers on your slip, like KX7P-2MQD.",
         error_messages={"required": "Enter the code from your slip."},
@@ -45,29 +47,11 @@ class JoinForm(forms.Form):
         error_messages={"required": "Choose a username."},
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
     )
-    password1 = forms.CharField(
-        label="Choose a password", strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters. A few unrelated words make a strong password.",
-        error_messages={"required": "Choose a password."},
-    )
-    password2 = forms.CharField(
-        label="Type the password again", strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Type the password again."},
-    )
-
     def clean_username(self) -> str:
         # Its form only: whether it is taken is the service's to say, once the code is known to be good (so the
         # page never tells a stranger which usernames exist).
         return username_format(self.cleaned_data["username"])
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", "The two passwords do not match.")
-        return data
 
 
 
