@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from .decorators import admin_required
 from .forms import service_error
 from .join_forms import JoinForm, PersonWithoutEmailForm
 from .models import User
+from .selectors import access_member_by_id
 from .services import PeopleError
 
 # Where the service's ValidationError says what was wrong, and the field of the join form it belongs to.
@@ -64,7 +65,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_POST
 def join_code_new(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(User, pk=pk, is_staff=False)
+    person = access_member_by_id(pk)
     try:
         issued = join_codes.join_code_issue(person=person, by=request.user)
     except PeopleError as error:

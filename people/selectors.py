@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet, Window
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .home import welcome_steps_registered
@@ -15,6 +16,12 @@ def members() -> QuerySet[User]:
     """Everyone who belongs to the organisation, active or not. Staff users are platform operators, who live in the
     public schema and never belong to an organisation."""
     return User.objects.filter(is_staff=False)
+
+
+def access_member_by_id(pk: int) -> User:
+    """A member of the organisation (active or not), for its admins; one 404 for missing and for a platform
+    operator's id alike."""
+    return get_object_or_404(members(), pk=pk)
 
 
 def active_members() -> QuerySet[User]:

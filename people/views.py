@@ -81,7 +81,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 
 def _member(pk: int) -> User:
-    return get_object_or_404(User, pk=pk, is_staff=False)
+    return selectors.access_member_by_id(pk)
 
 
 @admin_required
