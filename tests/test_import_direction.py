@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["people", "courses", "reflections", "tenants"]
+APPS = ["people", "courses", "reflections", "tenants", "teams", "feedback"]
 MAY_IMPORT = {
     "people": set(),
     "courses": {"people"},
     "reflections": {"people", "courses"},
     "tenants": {"people"},
+    "teams": {"people"},
+    "feedback": {"people", "teams", "courses", "reflections"},
 }
 PROJECT = {*APPS, "config"}
 

@@ -42,6 +42,8 @@ TENANT_APPS = [
     *ACCOUNT_APPS,
     "courses",
     "reflections",
+    "teams",
+    "feedback",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
