@@ -14,4 +14,6 @@ urlpatterns = [
     path("learn/", include("courses.urls")),
     path("verify/", include("courses.verify_urls")),  # certificates, checked by anyone
     path("", include("reflections.urls")),
+    path("", include("teams.urls")),
+    path("feedback/", include("feedback.urls")),
 ]
