@@ -326,7 +326,7 @@ def organisation_export(*, organisation: Organisation, into: IO[bytes]) -> dict[
 
     Generic on purpose: it walks the models of TENANT_APPS, so it knows nothing of what any app stores. It
     leaves out what is private to each person (settings.PRIVATE_TO_EACH_PERSON: journals, conversations,
-    self-check answers), counting those rows only. Returns the row count per exported model.
+    self-check answers, feedback), counting those rows only. Returns the row count per exported model.
     """
     _only_organisations(organisation)
     counts: dict[str, int] = {}
@@ -360,8 +360,9 @@ def organisation_export(*, organisation: Organisation, into: IO[bytes]) -> dict[
             "exported_at": timezone.now().isoformat(),
             "rows": counts,
             "private_not_exported": private,
-            "note": "Journals, conversations and self-check answers belong to each person and are not in this "
-            "export; everyone can download their own journal at /journal/account/ before the organisation goes.",
+            "note": "Journals, conversations, self-check answers and feedback (pulse and 360 answers and results) "
+            "belong to the people who wrote or asked for them and are not in this export; everyone can download "
+            "their own journal at /journal/account/ before the organisation goes.",
         }
         archive.writestr("manifest.json", json.dumps(manifest, indent=1))
     return counts

@@ -49,7 +49,8 @@ INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_
 
 # What belongs to each person alone: never in an organisation's export (the operator console's delete), only in
 # that person's own journal download. App labels or "app.model" labels.
-PRIVATE_TO_EACH_PERSON = ["reflections", "courses.selfcheckresponse"]
+# Feedback too: a 360 is its leader's alone, and the words of an anonymous answer are nobody's to hand over.
+PRIVATE_TO_EACH_PERSON = ["reflections", "courses.selfcheckresponse", "feedback"]
 
 TENANT_MODEL = "tenants.Organisation"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
