@@ -79,7 +79,7 @@ def _int(value: Any, default: int) -> int:
         return default
 
 
-def _self_check(raw: Any) -> dict[str, Any]:
+def _self_check(raw: Any, where: Path | None = None) -> dict[str, Any]:
     if not isinstance(raw, dict):
         return {}
     statements = [str(s).strip() for s in raw.get("statements") or [] if str(s).strip()]
@@ -90,7 +90,18 @@ def _self_check(raw: Any) -> dict[str, Any]:
         band: [str(s).strip() for s in (suggestions_raw.get(band) or []) if str(s).strip()]
         for band in ("low", "middle", "high")
     }
-    return {"intro": str(raw.get("intro") or "").strip(), "statements": statements, "suggestions": suggestions}
+    check = {"intro": str(raw.get("intro") or "").strip(), "statements": statements, "suggestions": suggestions}
+    # The same statements turned to the person being rated, for the 360: paired with `statements` by position, so
+    # a list of another length would pair the wrong ones and is dropped (tests/courses/test_others.py fails on it).
+    others = [str(s).strip() for s in raw.get("others") or [] if str(s).strip()]
+    if len(others) == len(statements):
+        check["others"] = others
+    elif others:
+        logger.warning(
+            "Dropping self_check.others in %s: %d statements for others, %d for the self-check",
+            where or "a module", len(others), len(statements),
+        )
+    return check
 
 
 def read_lesson(path: Path, order: int) -> LessonData | None:
@@ -121,7 +132,8 @@ def read_module(folder: Path) -> ModuleData | None:
         behaviour = ""
     module = ModuleData(
         slug=slug, title=title, version=_int(post.get("version"), 1), order=_int(post.get("order"), 0),
-        behaviour=behaviour, self_check=_self_check(post.get("self_check")), summary=post.content.strip(),
+        behaviour=behaviour, self_check=_self_check(post.get("self_check"), module_file),
+        summary=post.content.strip(),
     )
     lesson_files = sorted(p for p in folder.glob("*.md") if p.name != "module.md")
     for index, path in enumerate(lesson_files, start=1):

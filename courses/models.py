@@ -47,7 +47,8 @@ class Module(models.Model):
     is_required = models.BooleanField(default=False)
     # When an admin last made the module required: the learning report says how long it has waited.
     required_since = models.DateTimeField(null=True, blank=True)
-    # {"intro": str, "statements": [str], "suggestions": {"low": [str], "middle": [str], "high": [str]}}
+    # {"intro": str, "statements": [str], "suggestions": {"low": [str], "middle": [str], "high": [str]},
+    #  "others": [str]}: `others` (optional) are the statements turned to the person being rated, for the 360.
     self_check = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

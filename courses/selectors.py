@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -282,6 +283,47 @@ def lesson_progress_for(user: User, lesson: Lesson) -> LessonProgress | None:
 def self_check_latest(*, user: User, module: Module) -> SelfCheckResponse | None:
     """The learner's own latest self-check. Never anyone else's: there is no read of another person's."""
     return SelfCheckResponse.objects.filter(user=user, module=module).first()
+
+
+class BehaviourStatements(NamedTuple):
+    """One behaviour's self-check statements, each paired with the same statement turned to the person being
+    rated: `pairs` is [(self_statement, others_statement), ...] in the self-check's order."""
+
+    behaviour: str
+    module: Module
+    pairs: list[tuple[str, str]]
+
+
+def behaviour_statements_for_others() -> list[BehaviourStatements]:
+    """The statements others answer about a leader (the 360), per behaviour, in the programme's order: one entry
+    per behaviour, from the first module of that behaviour whose self-check has statements for others. Hidden
+    modules count (the four behaviours are the model, whatever an organisation teaches); a behaviour with no such
+    module is left out. One query."""
+    modules = Module.objects.exclude(behaviour="").filter(self_check__has_key="others").order_by("order", "id")
+    result: list[BehaviourStatements] = []
+    seen: set[str] = set()
+    for module in modules:
+        statements = module.self_check.get("statements") or []
+        others = module.self_check.get("others") or []
+        if module.behaviour in seen or not statements or len(others) != len(statements):
+            continue
+        seen.add(module.behaviour)
+        result.append(BehaviourStatements(module.behaviour, module, list(zip(statements, others, strict=True))))
+    return result
+
+
+def self_checks_latest_for(user: User, modules: Iterable[Module]) -> dict[int, SelfCheckResponse]:
+    """module id -> the learner's own latest self-check of that module, for the modules they have one of. Only
+    ever the learner's own (for a page the learner alone sees, such as their 360 beside their self-check). One
+    query."""
+    module_ids = [m.pk for m in modules]
+    if not module_ids:
+        return {}
+    rows = (
+        SelfCheckResponse.objects.filter(user=user, module_id__in=module_ids)
+        .order_by("module_id", "-created_at", "-id").distinct("module_id")
+    )
+    return {row.module_id: row for row in rows}
 
 
 def completions_for(user: User) -> QuerySet[ModuleCompletion]:
