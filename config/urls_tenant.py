@@ -10,6 +10,7 @@ urlpatterns = [
     path("welcome/", tenant_views.welcome, name="welcome"),
     path("accounts/", include("allauth.urls")),
     path("manage/learning/", include("courses.manage_urls")),
+    path("manage/feedback/", include("feedback.pulse.manage_urls")),
     path("", include("people.urls")),
     path("learn/", include("courses.urls")),
     path("verify/", include("courses.verify_urls")),  # certificates, checked by anyone

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import engine
+from .pulse.services import pulse_tick
 
 logger = logging.getLogger(__name__)
 
@@ -20,4 +21,5 @@ def rounds_tick() -> dict[str, int]:
     for round_ in engine.rounds_due_to_close(now):
         engine.round_close(round_=round_, at=now)
         done["closed"] += 1
+    done |= pulse_tick(now=now)  # the pulse's own beat: due rounds open, the emails and the one reminder go
     return done
