@@ -16,6 +16,7 @@ NAV_ROOTS = [
     ("manage", "courses:manage"),
     ("journal", "reflections:journal"),
     ("mentoring", "reflections:mentoring"),
+    ("teams", "teams:mine"),
     ("manage", "people:manage"),
 ]
 

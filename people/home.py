@@ -23,6 +23,7 @@ empty state, so it leads with what is new and what is next. The numbers in use:
     20  entries shared with you, replies from your leaders      reflections
     25  your team's pulse is open, two minutes                   feedback (pulse)
     30  prompts waiting                                          reflections
+    35  your teams, and which you lead                           teams
     40  the lesson to continue                                   courses
     50  invitations and set-up steps waiting for an admin       people
 
