@@ -56,7 +56,7 @@ def add(organisation, team: Team, user: User, *, is_lead: bool = False) -> Membe
 
 def build_world(alpha, beta) -> PulseWorld:
     marker = f"MARKER{uuid.uuid4().hex[:12]}"
-    lead = make_person(alpha, ["leader"], name="Lena Lead", email=f"lena.{marker.lower()}@example.org")
+    lead = make_person(alpha, ["leader"], name="Lena Lead")
     names = ["Cass Carer", "Dev Dayshift", "Em Evening", "Fin Floor", "Gus Garden"]
     members = [make_person(alpha, ["leader"], name=name) for name in names]
     night_only = [make_person(alpha, ["leader"], name=name) for name in
@@ -87,8 +87,9 @@ def build_world(alpha, beta) -> PulseWorld:
     )
 
 
-@pytest.fixture
-def world(db, alpha, beta) -> PulseWorld:
+@pytest.fixture(name="world")
+def pulse_world(db, alpha, beta) -> PulseWorld:
+    """Import `pulse_world` into a test module to use the fixture `world`."""
     return build_world(alpha, beta)
 
 
