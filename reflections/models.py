@@ -82,6 +82,10 @@ class JournalEntry(models.Model):
         "courses.Lesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     prompt = models.ForeignKey(Prompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # What the entry is about in an app above this one (a 360, a supervision session): a kind that app registered
+    # and its id, both or neither (reflections.about). Never a foreign key: reflections does not know those apps.
+    about_kind = models.CharField(max_length=40, blank=True, default="")
+    about_id = models.PositiveIntegerField(null=True, blank=True)
     is_draft = models.BooleanField(default=True)
     # A conversation brought over by an import from another organisation: shown to the author only.
     earlier_conversation = models.JSONField(default=list, blank=True)
@@ -94,10 +98,19 @@ class JournalEntry(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="entry_search_gin"),
             models.Index(fields=["author", "-created_at"], name="entry_author_created"),
+            models.Index(
+                fields=["author", "about_kind", "about_id"], name="entry_author_about",
+                condition=~models.Q(about_kind=""),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(template__in=EntryTemplate.values), name="entry_template_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(about_kind="", about_id__isnull=True)
+                | (~models.Q(about_kind="") & models.Q(about_id__isnull=False)),
+                name="entry_about_kind_and_id_together",
             ),
         ]
 

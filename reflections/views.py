@@ -25,6 +25,7 @@ from courses.selectors import visible_lessons
 from people.selectors import current_mentors_of
 from people.services import PeopleError
 
+from .about import About, AboutLink, about_for, about_resolve
 from .forms import (
     AccountDeleteForm,
     AutosaveForm,
@@ -122,6 +123,17 @@ def _lesson_and_prompt(request: HttpRequest, data: Any) -> tuple[Lesson | None, 
     return lesson, prompt
 
 
+def _about_asked(request: HttpRequest, data: Any) -> About | None:
+    """What a new entry is about (`?about=<kind>:<id>`), if this person may see it. Anything else, made up or not
+    theirs, is ignored without a word: the page never says whether such a thing exists."""
+    return about_for(request.user, data.get("about"))
+
+
+def _entry_about(request: HttpRequest, entry: JournalEntry) -> AboutLink | None:
+    """What a saved entry is about, as the viewer may see it (asked again on every view)."""
+    return about_resolve(request.user, entry.about_kind, entry.about_id) if entry.about_kind else None
+
+
 def _draft_from(request: HttpRequest) -> JournalEntry | None:
     draft_id = _int(request.POST.get("draft_id"))
     if not draft_id:
@@ -136,7 +148,9 @@ def _entry_context(form: EntryForm, **extra: Any) -> dict[str, Any]:
 @journal_page
 @require_http_methods(["GET", "POST"])
 def entry_new(request: HttpRequest) -> HttpResponse:
-    lesson, prompt = _lesson_and_prompt(request, request.POST if request.method == "POST" else request.GET)
+    data_in = request.POST if request.method == "POST" else request.GET
+    lesson, prompt = _lesson_and_prompt(request, data_in)
+    about = _about_asked(request, data_in)
     if request.method == "POST":
         keep_draft = "save_draft" in request.POST
         form = EntryForm(request.POST, allow_empty=keep_draft)
@@ -146,7 +160,7 @@ def entry_new(request: HttpRequest) -> HttpResponse:
             if draft is None:
                 entry = journal_services.entry_create(
                     author=request.user, title=data["title"], template=data["template"], fields=form.text_fields(),
-                    behaviours=data["behaviours"], lesson=lesson, prompt=prompt, is_draft=keep_draft,
+                    behaviours=data["behaviours"], lesson=lesson, prompt=prompt, is_draft=keep_draft, about=about,
                 )
             else:
                 entry = journal_services.entry_update(
@@ -160,13 +174,17 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         template = request.GET.get("template")
         # A prompt or lesson about one behaviour starts with that behaviour ticked (the writer can untick it).
         behaviour = (prompt.theme if prompt else "") or (lesson.module.behaviour if lesson else "")
+        behaviours = [behaviour] if behaviour else list(about.link.behaviours if about else [])
         form = EntryForm(initial={
             "template": template if template in EntryTemplate.values else EntryTemplate.FREE,
-            "behaviours": [behaviour] if behaviour in Behaviour.values else [],
+            "behaviours": [b for b in behaviours if b in Behaviour.values],
+            # What the app the entry is about suggests; the writer changes it freely.
+            "title": about.link.title if about else "",
         })
         draft_id = None
     return render(request, "reflections/entry_form.html", _entry_context(
         form, lesson=lesson, prompt=prompt, draft_id=draft_id, autosave=True, entry=None,
+        about=about.link if about else None, about_value=about.value if about else "",
     ))
 
 
@@ -187,6 +205,7 @@ def entry_autosave(request: HttpRequest) -> HttpResponse:
     entry = journal_services.entry_autosave(
         author=request.user, entry=draft, title=data["title"], template=data["template"],
         fields=form.text_fields(), behaviours=data["behaviours"], lesson=lesson, prompt=prompt,
+        about=_about_asked(request, request.POST) if draft is None else None,
     )
     return JsonResponse({
         "saved": True, "id": entry.pk, "draft": entry.is_draft,
@@ -216,7 +235,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EntryForm(initial=initial)
     return render(request, "reflections/entry_form.html", _entry_context(
         form, lesson=entry.lesson, prompt=entry.prompt, draft_id=entry.pk,
-        autosave=journal_services.autosave_allowed(entry), entry=entry,
+        autosave=journal_services.autosave_allowed(entry), entry=entry, about=_entry_about(request, entry),
     ))
 
 
@@ -236,6 +255,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             comment.is_mine = comment.author_id == request.user.pk
     return render(request, "reflections/entry_detail.html", {
         "entry": entry, "is_author": is_author, "shares": shares, "threads": threads,
+        "about": _entry_about(request, entry),
         "acknowledgements": acknowledgements,
         "can_acknowledge": not is_author and not acknowledgements,
         "reads": entry_reads(entry) if is_author and shares else [],

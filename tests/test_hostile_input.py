@@ -170,8 +170,10 @@ CASES: dict[str, Case] = {
     "courses:practice_tried": Case("leader", "/learn/{module_slug}/{lesson_slug}/tried/"),
     # Journal, sharing, conversations, prompts, your record
     "reflections:journal": Case("leader", "/journal/", {"q": "text", "behaviour": "", "template": ""}),
-    "reflections:entry_new": Case("leader", "/journal/new/", ENTRY),
-    "reflections:entry_autosave": Case("leader", "/journal/autosave/", {**ENTRY, "draft_id": ""}, refused=_failed),
+    "reflections:entry_new": Case("leader", "/journal/new/", {**ENTRY, "about": "feedback.360:1"}),
+    "reflections:entry_autosave": Case("leader", "/journal/autosave/",
+                                       {**ENTRY, "draft_id": "", "about": "feedback.360:1"},
+                                       refused=_failed),
     "reflections:entry_seen": Case("mentor", "/journal/{entry}/seen/", refused=_failed),
     "reflections:entry_edit": Case("leader", "/journal/{entry}/edit/", ENTRY),
     "reflections:entry_delete": Case("leader", "/journal/{other_entry}/delete/"),

@@ -44,6 +44,12 @@ def journal_list(
     return entries.order_by("-created_at", "-id")
 
 
+def own_entries_about(user: User, *, kind: str, pk: int) -> QuerySet[JournalEntry]:
+    """The author's own entries about one thing of a higher app (reflections.about), newest first: for that
+    app's page to say "you reflected on this", to its author only. Never anyone else's entries."""
+    return own_entries(user).filter(about_kind=kind, about_id=pk).defer(*heavy_fields()).order_by("-created_at", "-id")
+
+
 def heavy_fields() -> list[str]:
     return ["search_vector", "earlier_conversation", *_text_fields()]
 

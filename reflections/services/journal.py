@@ -13,6 +13,7 @@ from courses.models import Behaviour, Lesson
 from courses.services import lesson_reflected
 from people.models import User
 
+from ..about import About
 from ..models import (
     SECTIONS,
     TEXT_FIELDS,
@@ -47,10 +48,13 @@ def _clean_fields(template: str, fields: dict[str, Any], *, keep_all: bool) -> d
 @transaction.atomic
 def entry_create(
     *, author: User, title: str, template: str, fields: dict[str, Any], behaviours: list[str] | None = None,
-    lesson: Lesson | None = None, prompt: Prompt | None = None, is_draft: bool = False,
+    lesson: Lesson | None = None, prompt: Prompt | None = None, is_draft: bool = False, about: About | None = None,
 ) -> JournalEntry:
+    """A new entry. `about` is what it is written about (reflections.about), already resolved for `author`: only
+    a kind and id the author may see get this far."""
     entry = JournalEntry(
         author=author, title=title.strip(), template=template, lesson=lesson, prompt=prompt, is_draft=is_draft,
+        about_kind=about.kind if about else "", about_id=about.pk if about else None,
         behaviours=[b for b in (behaviours or []) if b in Behaviour.values],
         **_clean_fields(template, fields, keep_all=is_draft),
     )
@@ -96,6 +100,7 @@ def entry_update(
 def entry_autosave(
     *, author: User, entry: JournalEntry | None, title: str, template: str, fields: dict[str, Any],
     behaviours: list[str] | None = None, lesson: Lesson | None = None, prompt: Prompt | None = None,
+    about: About | None = None,
 ) -> JournalEntry:
     """Save while the author types: creates a draft, or updates a draft or an entry nobody else can read.
 
@@ -104,7 +109,7 @@ def entry_autosave(
     if entry is None:
         return entry_create(
             author=author, title=title, template=template, fields=fields, behaviours=behaviours, lesson=lesson,
-            prompt=prompt, is_draft=True,
+            prompt=prompt, is_draft=True, about=about,
         )
     if not autosave_allowed(entry):
         raise ValidationError("A shared entry is saved when you press Save.")
