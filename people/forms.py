@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.utils import timezone
 
 from . import services
+from .invitation_extras import csv_extra_columns, invitation_extras
 from .models import Role, User
 from .selectors import mentors_with_leader_counts, people_with_role
 
@@ -30,7 +31,31 @@ class RolesField(forms.MultipleChoiceField):
         super().__init__(**kwargs)
 
 
-class InvitationForm(forms.Form):
+class ExtrasMixin:
+    """Adds the fields the apps above people registered (people.invitation_extras: a team…), after the others."""
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def _extras_add(self) -> None:
+        self.extra_keys: list[str] = []
+        for extra in invitation_extras():
+            field = extra.field()
+            if field is not None and extra.key not in self.fields:
+                self.fields[extra.key] = field
+                self.extra_keys.append(extra.key)
+
+    @property
+    def extra_fields(self) -> list[forms.BoundField]:
+        return [self[key] for key in self.extra_keys]  # type: ignore[index]
+
+    def extras(self) -> dict[str, Any]:
+        """The chosen extras (cleaned), for the service."""
+        return {key: self.cleaned_data.get(key) for key in self.extra_keys
+                if self.cleaned_data.get(key) not in (None, "")}
+
+
+class InvitationForm(ExtrasMixin, forms.Form):
     full_name = forms.CharField(label="Name", max_length=150, required=False)
     email = forms.EmailField(
         label="Email address", error_messages={"required": "Enter their email address.",
@@ -42,6 +67,7 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].widget.attrs["autocomplete"] = "off"
         self.fields["email"].widget.attrs["autocomplete"] = "off"
+        self._extras_add()
 
 
 class CsvUploadForm(forms.Form):
@@ -52,6 +78,14 @@ class CsvUploadForm(forms.Form):
         error_messages={"required": "Choose a CSV file to upload.", "empty": "The file is empty."},
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        optional = csv_extra_columns()
+        if optional:
+            self.fields["file"].help_text = self.fields["file"].help_text.replace(
+                "Up to 1,000 people.", f"Optionally also: {', '.join(optional)}. Up to 1,000 people."
+            )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -19,6 +19,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.cache import cache
@@ -26,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .invitation_extras import extras_apply
 from .models import JoinCode, User
 from .services import PeopleError, _clean_roles, user_sessions_end
 from .tokens import token_hash
@@ -112,9 +114,10 @@ ADD_ONCE_SECONDS = 24 * 60 * 60
 
 @transaction.atomic
 def person_add_without_email(
-    *, full_name: str, roles: list[str], by: User, once: str = ""
+    *, full_name: str, roles: list[str], by: User, once: str = "", extras: dict[str, Any] | None = None
 ) -> tuple[User, IssuedCode]:
-    """Add someone who has no email address, and issue their first join code.
+    """Add someone who has no email address, and issue their first join code. `extras` are what the apps above
+    people asked for (people.invitation_extras: a team…), done at once, since the person exists from now.
 
     `once` names the form that asked. The same form sent again (a refresh of the slip page, the back button, a
     double tap) adds nobody new: the person it added gets a fresh code, which voids the one on the first slip, so
@@ -133,6 +136,7 @@ def person_add_without_email(
         person = User(email=None, full_name=full_name, roles=_clean_roles(roles))
         person.set_unusable_password()
         person.save()
+        extras_apply(user=person, extras=extras)
         issued = join_code_issue(person=person, by=by)
     except Exception:
         if key:

@@ -8,12 +8,12 @@ from typing import Any
 from allauth.account.forms import ChangePasswordForm, LoginForm
 from django import forms
 
-from .forms import NewPasswordForm, RolesField
+from .forms import ExtrasMixin, NewPasswordForm, RolesField
 from .join_codes import USERNAME_MAX, USERNAME_MIN, username_format
 from .models import Role
 
 
-class PersonWithoutEmailForm(forms.Form):
+class PersonWithoutEmailForm(ExtrasMixin, forms.Form):
     full_name = forms.CharField(
         label="Name", max_length=150, error_messages={"required": "Enter their name."},
         help_text="As their colleagues know them. It goes on their slip.",
@@ -29,6 +29,7 @@ class PersonWithoutEmailForm(forms.Form):
         self.fields["full_name"].widget.attrs["autocomplete"] = "off"
         if not self.is_bound:
             self.fields["once"].initial = secrets.token_urlsafe(16)
+        self._extras_add()
 
 
 class JoinForm(NewPasswordForm):

@@ -53,7 +53,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
         try:
             person, issued = join_codes.person_add_without_email(
                 full_name=form.cleaned_data["full_name"], roles=form.cleaned_data["roles"], by=request.user,
-                once=form.cleaned_data["once"],
+                once=form.cleaned_data["once"], extras=form.extras(),
             )
         except PeopleError as error:
             service_error(form, error)

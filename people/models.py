@@ -169,6 +169,8 @@ class Invitation(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # What the apps above people asked for with the invitation (a team's id…): see people.invitation_extras.
+    extras = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import import_module
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
@@ -21,6 +22,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .invitation_extras import InvitationExtraError, csv_extra_columns, extras_apply, invitation_extras
 from .links import current_organisation_url
 from .models import Invitation, MentorPairing, OrganisationSettings, Role, User
 from .selectors import active_members
@@ -84,8 +86,11 @@ def _queue_invitation_email(invitation_id: int) -> None:
 
 
 @transaction.atomic
-def invitation_create(*, email: str, full_name: str, roles: list[str], invited_by: User | None) -> Invitation:
-    """Invite one person; the email goes out from a Celery task once this transaction commits."""
+def invitation_create(
+    *, email: str, full_name: str, roles: list[str], invited_by: User | None, extras: dict[str, Any] | None = None
+) -> Invitation:
+    """Invite one person; the email goes out from a Celery task once this transaction commits. `extras` are what
+    the apps above people asked for (people.invitation_extras), done when the person accepts."""
     email = _normalise_email(email)
     roles = _clean_roles(roles)
     if _email_taken(email):
@@ -100,7 +105,7 @@ def invitation_create(*, email: str, full_name: str, roles: list[str], invited_b
         with transaction.atomic():
             invitation = Invitation.objects.create(
                 email=email, full_name=full_name.strip(), roles=roles, invited_by=invited_by,
-                expires=timezone.now() + timedelta(days=INVITATION_DAYS),
+                expires=timezone.now() + timedelta(days=INVITATION_DAYS), extras=_extras_kept(extras),
             )
     except IntegrityError as error:  # someone invited the same address a moment ago
         raise PeopleError(f"{email} has already been invited.") from error
@@ -174,11 +179,18 @@ def invitation_accept(*, invitation: Invitation, full_name: str, password: str) 
         email=invitation.email, full_name=full_name.strip(), roles=invitation.roles, password=password,
         verified=True,
     )
+    extras_apply(user=user, extras=invitation.extras)
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     # The hash stays, so the used link can say "already used" rather than "unknown".
     invitation.save(update_fields=["accepted_at", "accepted_user"])
     return user
+
+
+def _extras_kept(extras: dict[str, Any] | None) -> dict[str, Any]:
+    """The extras worth keeping: those some app registered, with a value."""
+    known = {extra.key for extra in invitation_extras()}
+    return {key: value for key, value in (extras or {}).items() if key in known and value not in (None, "")}
 
 
 # --- Bulk invitations from a CSV file
@@ -250,9 +262,12 @@ def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
         raise PeopleError("The file is empty. The first row should be the header: name, email, roles.")
     header_line, header = rows[0]
     header = [cell.strip().lower() for cell in header]
-    if sorted(header) != sorted(CSV_COLUMNS):
+    optional = csv_extra_columns()
+    if not set(CSV_COLUMNS) <= set(header) or not set(header) <= {*CSV_COLUMNS, *optional} \
+            or len(set(header)) != len(header):
+        may = f" (and, if you like, {' and '.join(optional)})" if optional else ""
         raise PeopleError(
-            "The first row must name the columns name, email and roles "
+            f"The first row must name the columns name, email and roles{may} "
             f"(we found: {', '.join(header) or 'nothing'})."
         )
     body = rows[1:]
@@ -294,6 +309,11 @@ def invitations_import_csv(*, data: bytes, invited_by: User | None) -> CsvReport
     )
     seen: set[str] = set()
     to_create: list[Invitation] = []
+    # Each extra's reader is made once for the file (a team's reader knows every team's name), not once a row.
+    readers = [
+        (extra.key, extra.csv_column, extra.csv_reader())
+        for extra in invitation_extras() if extra.csv_column and extra.csv_reader is not None
+    ]
     for line, values in rows:
         email = _normalise_email(values["email"])
         role_names = [part.strip().lower() for part in re.split(r"[;|]", values["roles"]) if part.strip()]
@@ -317,6 +337,16 @@ def invitations_import_csv(*, data: bytes, invited_by: User | None) -> CsvReport
             item.reason = "no role given (use admin, leader or mentor)"
             report.rejected.append(item)
             continue
+        extras: dict[str, Any] = {}
+        try:
+            for key, column, read in readers:
+                value = read(values.get(column, ""))
+                if value not in (None, ""):
+                    extras[key] = value
+        except InvitationExtraError as error:
+            item.reason = str(error)
+            report.rejected.append(item)
+            continue
         if email in seen:
             item.reason = "this email address appears earlier in the file"
             report.rejected.append(item)
@@ -333,7 +363,7 @@ def invitations_import_csv(*, data: bytes, invited_by: User | None) -> CsvReport
         to_create.append(
             Invitation(
                 email=email, full_name=values["name"], roles=sorted(set(role_names)), invited_by=invited_by,
-                created=now, expires=now + timedelta(days=INVITATION_DAYS),
+                created=now, expires=now + timedelta(days=INVITATION_DAYS), extras=extras,
             )
         )
         report.invited.append(item)

@@ -23,6 +23,7 @@ from .forms import (
     service_error,
 )
 from .home import home_sections
+from .invitation_extras import csv_extra_hints
 from .models import Invitation, MentorPairing, User
 
 MEMBERS_PER_PAGE = 50
@@ -135,7 +136,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
         try:
             invitation = services.invitation_create(
                 email=form.cleaned_data["email"], full_name=form.cleaned_data["full_name"],
-                roles=form.cleaned_data["roles"], invited_by=request.user,
+                roles=form.cleaned_data["roles"], invited_by=request.user, extras=form.extras(),
             )
         except services.PeopleError as error:
             form.add_error("email", str(error))
@@ -161,7 +162,10 @@ def invitations_upload(request: HttpRequest) -> HttpResponse:
             report = services.invitations_import_csv(data=form.cleaned_data["file"].read(), invited_by=request.user)
         except services.PeopleError as error:
             form.add_error("file", str(error))
-    return render(request, "people/manage/invitations_upload.html", {"form": form, "report": report})
+    return render(
+        request, "people/manage/invitations_upload.html",
+        {"form": form, "report": report, "extra_columns": csv_extra_hints()},
+    )
 
 
 @admin_required

@@ -12,3 +12,10 @@ class TeamsConfig(AppConfig):
         from .home_sections import TEAMS_PRIORITY, teams_section
 
         home_section_register("teams.mine", teams_section, priority=TEAMS_PRIORITY)
+
+        # A team chosen when someone is invited (people.invitation_extras: people cannot import teams).
+        from people.invitation_extras import invitation_extra_register
+
+        from .invitations import EXTRA
+
+        invitation_extra_register(EXTRA)
