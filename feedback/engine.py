@@ -114,6 +114,15 @@ def respondent_add_by_email(*, round_: Round, email: str, token: str, expires_at
     )
 
 
+def respondent_link_renew(*, respondent: Respondent, token: str) -> bool:
+    """A new single-use link for a rater by email (made when their email goes, since only hashes are kept); the
+    link before it stops working. Only while they can still answer: never brings a used or closed link back."""
+    return bool(
+        Respondent.objects.filter(pk=respondent.pk, answered=False, round__closed_at__isnull=True)
+        .exclude(email="").update(token_hash=token_hash(token))
+    )
+
+
 # --- answering
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from . import engine
 from .pulse.services import pulse_tick
+from .threesixty.emails import threesixty_tick
 
 logger = logging.getLogger(__name__)
 
@@ -22,4 +23,5 @@ def rounds_tick() -> dict[str, int]:
         engine.round_close(round_=round_, at=now)
         done["closed"] += 1
     done |= pulse_tick(now=now)  # the pulse's own beat: due rounds open, the emails and the one reminder go
+    done |= threesixty_tick(now)  # the 360's asks by email, relayed if never queued, and its one reminder
     return done

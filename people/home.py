@@ -22,6 +22,7 @@ empty state, so it leads with what is new and what is next. The numbers in use:
     10  replies and acknowledgements on your entries            reflections
     20  entries shared with you, replies from your leaders      reflections
     25  your team's pulse is open, two minutes                   feedback (pulse)
+    28  360s you are asked to answer; your 360's results         feedback (360)
     30  prompts waiting                                          reflections
     35  your teams, and which you lead                           teams
     40  the lesson to continue                                   courses
