@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 
 from courses.models import Behaviour
 from people.models import User
+from reflections.about import AboutLink, about_new_entry_url, about_register
 
 from ..models import ThreeSixty
 from .selectors import three_sixties_of
@@ -27,9 +28,7 @@ def _label(three_sixty: ThreeSixty) -> str:
 
 
 def _resolver(behaviour: str = "") -> Callable:
-    def resolve(user: User, pk: int):
-        from reflections.about import AboutLink
-
+    def resolve(user: User, pk: int) -> AboutLink | None:
         three_sixty = three_sixties_of(user).filter(pk=pk, round__closed_at__isnull=False).first()
         if three_sixty is None:
             return None
@@ -49,10 +48,6 @@ def _resolver(behaviour: str = "") -> Callable:
 
 
 def about_links_register() -> None:
-    try:
-        from reflections.about import about_register
-    except ImportError:  # the journal's about links are not there yet: "reflect on this" opens a plain entry
-        return
     about_register(KIND, _resolver())
     for behaviour in Behaviour.values:
         about_register(f"{KIND}.{behaviour}", _resolver(behaviour))
@@ -60,8 +55,4 @@ def about_links_register() -> None:
 
 def reflect_url(three_sixty: ThreeSixty, behaviour: str = "") -> str:
     """A new journal entry about this 360 (and the behaviour where views differ most)."""
-    try:
-        from reflections.about import about_new_entry_url
-    except ImportError:
-        return reverse("reflections:entry_new")
     return about_new_entry_url(f"{KIND}.{behaviour}" if behaviour else KIND, three_sixty.pk)

@@ -294,3 +294,17 @@ def test_the_home_section_tells_the_leader_their_results_are_ready(alpha):
     close(alpha, three_sixty)
     home = client_for(alpha, leader).get("/").content.decode()
     assert "Your 360 has closed" in home and "Read what people said" in home
+
+
+def test_reflect_on_this_opens_a_journal_entry_about_the_360_for_the_leader_alone(alpha, beta):
+    world = build_world(alpha, beta)
+    pk = world.three_sixty.pk
+    leader = client_for(alpha, world.leader)
+    page = leader.get(f"/feedback/360/{pk}/").content.decode()
+    link = f"/journal/new/?about=feedback.360.attending%3A{pk}"
+    assert link in page  # others (all 4s and 5s and 3s) see more attending than Lee's 3s: the same for all four
+    form = leader.get(link.replace("%3A", ":")).content.decode()
+    assert "Your 360 of" in form and "see your attending differently" in form
+    # Anyone else asking for the same link gets a plain new entry: no label, nothing said.
+    for other in (world.mentor_shared, world.rater):
+        assert "Your 360 of" not in client_for(alpha, other).get(link.replace("%3A", ":")).content.decode()
