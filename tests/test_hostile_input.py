@@ -32,6 +32,7 @@ from people.join_codes import person_add_without_email
 from people.models import Invitation, MentorPairing, User
 from people.services import user_create
 from people.tokens import token_new
+from teams.services import member_add, team_archive, team_create
 from tests.conftest import PASSWORD, client_for, host, make_person
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,9 @@ HOSTILE_CSV = {
     "very long field": ("name,email,roles\n" + "A" * 200_000 + ",a@example.org,leader\n").encode(),
     "long email": ("name,email,roles\nL," + "a" * 300 + "@example.org,leader\n").encode(),
     "binary": b"PK\x03\x04\x00\x00\x00\x00" + bytes(range(256)),
+    "team column": (
+        "name,email,roles,team\nT,t@example.org,leader," + "t" * 900 + "\nU,u@example.org,leader,-1\n"
+    ).encode(),
 }
 _ENTRY = {"title": "T", "template": "free", "body": "B", "behaviours": [], "created_at": "2026-01-01T00:00:00Z"}
 HOSTILE_JOURNAL = {
@@ -141,6 +145,15 @@ CASES: dict[str, Case] = {
     "people:join_code_new": Case("admin", "/manage/people/{no_email}/join-code/",
                                  refused=lambda response: response.status_code != 200),
     "people:join": Case("anonymous", "/join/", {"code": "{join_code}", "username": "jo.night", **NEW_PASSWORD}),
+    # Teams
+    "teams:manage": Case("admin", "/manage/teams/", {"team-name": "Rowan Court", "team-description": "Supported"}),
+    "teams:manage_team": Case("admin", "/manage/teams/{team}/", {"team-name": "Larch", "team-description": ""}),
+    "teams:manage_archive": Case("admin", "/manage/teams/{team}/archive/"),
+    "teams:manage_restore": Case("admin", "/manage/teams/{archived_team}/restore/"),
+    "teams:manage_member_add": Case("admin", "/manage/teams/{team}/members/",
+                                    {"add-person": "{spare}", "add-is_lead": "on"}),
+    "teams:manage_lead": Case("admin", "/manage/teams/{team}/members/{team_membership}/lead/", {"is_lead": "1"}),
+    "teams:manage_member_end": Case("admin", "/manage/teams/{team}/members/{team_membership}/end/"),
     # Learning
     "courses_manage:report": Case("admin", "/manage/learning/"),
     "courses:home": Case("leader", "/learn/"),
@@ -314,6 +327,10 @@ def world(alpha) -> World:
                                         reflection_question="What now?")
         delivery = PromptDelivery.objects.create(user=leader, slot=timezone.now(), channel="both")
         no_email, issued = person_add_without_email(full_name="Nia Night", roles=["leader"], by=admin)
+        # A team, so the invitation forms offer one too; and an archived one to bring back.
+        team = team_create(name="Larch House", description="First floor")
+        team_membership = member_add(team=team, user=leader)
+        archived_team = team_archive(team=team_create(name="Old Oak"))
         ids = {
             "leader": leader.pk, "mentor": mentor.pk, "mentor2": mentor2.pk, "spare": spare.pk,
             "pairing": pairing.pk, "entry": entry.pk, "other_entry": other.pk, "comment": comment.pk,
@@ -321,6 +338,7 @@ def world(alpha) -> World:
             "module_slug": module.slug, "lesson": lesson.pk, "lesson_slug": lesson.slug,
             "delivery": delivery.pk, "stop_token": stop_token_save(delivery),
             "leader_email": leader.email, "no_email": no_email.pk, "join_code": issued.code,
+            "team": team.pk, "team_membership": team_membership.pk, "archived_team": archived_team.pk,
         }
     from tenants.services import organisation_create
 
