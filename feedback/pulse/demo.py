@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
-from importlib import import_module
-from importlib.util import find_spec
 
 from django.utils import timezone
 
 from feedback import engine
 from feedback.models import PulseRhythm, PulseRound, Respondent, Round
 from people.models import User
+from teams.demo import DEMO_TEAM_NAME
 from teams.models import Team
 
 from . import selectors, services
@@ -42,10 +41,7 @@ COMMENTS = {
 
 def _demo_team() -> Team | None:
     """The teams app's demo team (never one of our own: a second team would compete with it)."""
-    if find_spec("teams.demo") is None:
-        return None
-    name = import_module("teams.demo").DEMO_TEAM_NAME
-    return Team.objects.filter(name=name, archived_at__isnull=True).first()
+    return Team.objects.filter(name=DEMO_TEAM_NAME, archived_at__isnull=True).first()
 
 
 def _scores(rng: random.Random, level: float) -> list[int]:

@@ -421,3 +421,28 @@ def test_the_demo_team_gets_a_year_of_gently_improving_pulses_once(world, alpha,
     assert overview.latest is not None and overview.comments
     gaps = [(b.round.opened_at - a.round.opened_at).days for a, b in zip(pulses, pulses[1:], strict=False)]
     assert all(25 <= gap <= 35 for gap in gaps)
+
+
+def test_the_demo_organisation_has_a_year_of_larch_house_pulses_its_members_can_read(alpha):
+    from people.models import MentorPairing
+    from teams.demo import DEMO_TEAM_NAME
+    from teams.models import Team
+    from tenants.demo_seeding import demo_seed
+
+    people = {
+        "admin": make_person(alpha, ["admin", "leader"], name="Priya Admin"),
+        "leader": make_person(alpha, ["leader"], name="Sam Leader"),
+        "mentor": make_person(alpha, ["mentor"], name="Morgan Mentor"),
+    }
+    with tenant_context(alpha):
+        MentorPairing.objects.create(leader=people["leader"], mentor=people["mentor"],
+                                     starts_on=timezone.localdate() - timedelta(days=42))
+    demo_seed(organisation=alpha, people=people)
+    demo_seed(organisation=alpha, people=people)
+    with tenant_context(alpha):
+        team = Team.objects.get(name=DEMO_TEAM_NAME)
+        assert PulseRound.objects.filter(team=team).count() == 12
+        assert PulseRound.objects.exclude(team=team).count() == 0  # no competing team, no other team's pulses
+    html = page(client_for(alpha, people["leader"]), f"/feedback/pulse/team/{team.pk}/")
+    assert shows_results(html) and html.count('class="pulse-dot"') == 11
+    assert "Not enough answers to keep everyone anonymous" in html
