@@ -139,7 +139,11 @@ def respondent_for_token(token: str) -> Respondent | None:
 
 
 def scores_check(round_: Round, scores: Sequence[int]) -> list[int]:
-    values = [int(s) for s in scores]
+    try:
+        # Whole numbers only (form text "4" is one); int() would quietly take 3.5 as 3, and "" or None as a crash.
+        values = [s if isinstance(s, int) and not isinstance(s, bool) else int(str(s).strip()) for s in scores]
+    except (TypeError, ValueError):
+        raise FeedbackError("Please answer every statement.") from None
     if len(values) != len(round_.statements) or any(not 1 <= v <= round_.scale for v in values):
         raise FeedbackError("Please answer every statement.")
     return values
@@ -158,7 +162,7 @@ def answer_record(*, respondent: Respondent, scores: Sequence[int], comment: str
     if respondent.expires_at is not None and respondent.expires_at <= timezone.now():
         raise RoundClosed("This link has expired.")
     values = scores_check(round_, scores)
-    comment = (comment or "").strip()[:COMMENT_MAX]
+    comment = (comment or "").replace("\x00", "").strip()[:COMMENT_MAX]  # PostgreSQL text cannot hold NUL
     Answer.objects.create(round=round_, scores=values, comment=comment)
     Respondent.objects.filter(pk=respondent.pk).update(answered=True, token_hash=None)
     Round.objects.filter(pk=round_.pk).update(answer_count=F("answer_count") + 1)
