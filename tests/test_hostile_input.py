@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
+from feedback.pulse.services import pulse_open
 from people.join_codes import person_add_without_email
 from people.models import Invitation, MentorPairing, User
 from people.services import user_create
@@ -154,6 +155,16 @@ CASES: dict[str, Case] = {
                                     {"add-person": "{spare}", "add-is_lead": "on"}),
     "teams:manage_lead": Case("admin", "/manage/teams/{team}/members/{team_membership}/lead/", {"is_lead": "1"}),
     "teams:manage_member_end": Case("admin", "/manage/teams/{team}/members/{team_membership}/end/"),
+    # The team pulse
+    "feedback:pulse_answer": Case("leader", "/feedback/pulse/{pulse_round}/", {
+        **{f"s_{key}": "4" for key in ("mistakes", "problems", "difference", "risk", "help", "undermining",
+                                       "skills")}, "comment": "Calmer handovers", "send_anyway": "",
+    }),
+    "feedback:pulse_open": Case("admin", "/feedback/pulse/team/{pulse_quiet_team}/open/", {"days_open": "7"}),
+    "feedback:pulse_close": Case("admin", "/feedback/pulse/team/{pulse_team}/close/"),
+    "feedback:pulse_rhythm": Case("admin", "/feedback/pulse/team/{pulse_team}/rhythm/",
+                                  {"rhythm": "monthly", "days_open": "7", "next_opens_on": ""}),
+    "feedback_manage:index": Case("admin", "/manage/feedback/", {"pulse_k": "6", "three_sixty_k": "4"}),
     # Learning
     "courses_manage:report": Case("admin", "/manage/learning/"),
     "courses:home": Case("leader", "/learn/"),
@@ -331,6 +342,12 @@ def world(alpha) -> World:
         team = team_create(name="Larch House", description="First floor")
         team_membership = member_add(team=team, user=leader)
         archived_team = team_archive(team=team_create(name="Old Oak"))
+        # Two teams of five for the pulse: one with a pulse open (the leader answers it), one with none yet.
+        pulse_team, pulse_quiet_team = team_create(name="Birch Ward"), team_create(name="Cedar Ward")
+        for person in (admin, leader, mentor, mentor2, spare):
+            member_add(team=pulse_team, user=person, is_lead=person is admin)
+            member_add(team=pulse_quiet_team, user=person, is_lead=person is admin)
+        pulse = pulse_open(team=pulse_team, by=admin)
         ids = {
             "leader": leader.pk, "mentor": mentor.pk, "mentor2": mentor2.pk, "spare": spare.pk,
             "pairing": pairing.pk, "entry": entry.pk, "other_entry": other.pk, "comment": comment.pk,
@@ -339,6 +356,7 @@ def world(alpha) -> World:
             "delivery": delivery.pk, "stop_token": stop_token_save(delivery),
             "leader_email": leader.email, "no_email": no_email.pk, "join_code": issued.code,
             "team": team.pk, "team_membership": team_membership.pk, "archived_team": archived_team.pk,
+            "pulse_team": pulse_team.pk, "pulse_quiet_team": pulse_quiet_team.pk, "pulse_round": pulse.round_id,
         }
     from tenants.services import organisation_create
 

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from courses.selectors import module_visible_get
 from feedback import engine
@@ -84,6 +84,7 @@ def _results_context(request: HttpRequest, team, *, open_form: PulseOpenForm | N
 
 
 @login_required
+@require_safe
 def team_results(request: HttpRequest, team_id: int) -> HttpResponse:
     team = selectors.access_team_by_id(request.user, team_id)
     return _private(render(request, "feedback/pulse/team.html", _results_context(request, team)))
