@@ -57,14 +57,17 @@ def access_own_three_sixty_by_id(*, user: User, pk: int) -> ThreeSixty:
     return three_sixty
 
 
-def shares_in_force() -> QuerySet[ThreeSixtyShare]:
-    """Shares made under a pairing that is current today (as journal sharing: when a pairing ends, what was shared
-    under it goes dark, and pairing the same two people again does not bring it back)."""
-    pairing = current_pairings().filter(
+def _pairing_in_force():
+    return current_pairings().filter(
         leader_id=OuterRef("three_sixty__leader_id"), mentor_id=OuterRef("mentor_id"),
         starts_on__lte=OuterRef("shared_on"),
     )
-    return ThreeSixtyShare.objects.annotate(shared_on=TruncDate("shared_at")).filter(Exists(pairing))
+
+
+def shares_in_force() -> QuerySet[ThreeSixtyShare]:
+    """Shares made under a pairing that is current today (as journal sharing: when a pairing ends, what was shared
+    under it goes dark, and pairing the same two people again does not bring it back)."""
+    return ThreeSixtyShare.objects.annotate(shared_on=TruncDate("shared_at")).filter(Exists(_pairing_in_force()))
 
 
 def summaries_shared_with(mentor: User) -> QuerySet[ThreeSixty]:
@@ -93,13 +96,12 @@ def access_summary_by_id(*, user: User, pk: int) -> ThreeSixty:
 
 
 def three_sixty_shares(three_sixty: ThreeSixty) -> list[ThreeSixtyShare]:
-    """For the leader: who it is shared with, each marked whether they can see it now."""
-    in_force = set(shares_in_force().filter(three_sixty=three_sixty).values_list("pk", flat=True))
-    shares = list(ThreeSixtyShare.objects.filter(three_sixty=three_sixty).select_related("mentor")
-                  .order_by("mentor__full_name", "mentor__email"))
-    for share in shares:
-        share.is_current = share.pk in in_force
-    return shares
+    """For the leader: who it is shared with, each marked whether they can see it now (`is_current`). One query."""
+    return list(
+        ThreeSixtyShare.objects.filter(three_sixty=three_sixty).select_related("mentor")
+        .annotate(shared_on=TruncDate("shared_at"), is_current=Exists(_pairing_in_force()))
+        .order_by("mentor__full_name", "mentor__email")
+    )
 
 
 # --- Asks: what a rater sees
