@@ -17,6 +17,7 @@ NAV_ROOTS = [
     ("journal", "reflections:journal"),
     ("mentoring", "reflections:mentoring"),
     ("teams", "teams:mine"),
+    ("threesixty", "feedback:threesixty:home"),
     ("manage", "people:manage"),
 ]
 
