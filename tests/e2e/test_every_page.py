@@ -24,6 +24,7 @@ from people.services import invitation_create, user_create
 from reflections.services.conversations import comment_create
 from reflections.services.journal import entry_create
 from reflections.services.sharing import entry_share
+from teams.services import member_add, member_end, team_archive, team_create
 from tests.conftest import PASSWORD, make_person
 from tests.e2e.conftest import serious_violations
 
@@ -242,6 +243,13 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
         own_module = learning_services.module_create(title="Our medicines round", summary="How we do it here.")
         own_lesson = learning_services.lesson_create(module=own_module, title="Quiet time", body="Ask for time.")
         invitation_create(email="mina@example.org", full_name="Mina Patel", roles=["mentor"], invited_by=admin)
+        # A team the leader leads, with a long name and a past member, and an archived one.
+        team = team_create(name="Larch House, first floor and the garden rooms (weekdays)",
+                           description="Twelve rooms on the first floor, and the four garden rooms below them")
+        member_add(team=team, user=leader, is_lead=True)
+        member_end(membership=member_add(team=team, user=admin))
+        member_add(team=team, user=admin)
+        team_archive(team=team_create(name="Old Oak"))
     with schema_context("public"):
         user_create(email="operator@example.org", full_name="Opal Operator", roles=[], password=PASSWORD,
                     verified=True, is_staff=True)
@@ -280,6 +288,7 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "module completed": org(f"/learn/completed/{module.slug}/"),
             "delete entry": org(f"/journal/{entry.pk}/delete/"),
             "delete account": org("/journal/account/delete/"),
+            "my teams": org("/teams/"), "team": org(f"/teams/{team.pk}/"),
             **accounts,
         }, {
             "new entry": (org("/journal/new/"), "Save entry"),
@@ -301,8 +310,11 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "member": org(f"/manage/people/{leader.pk}/"), "invitations": org("/manage/invitations/"),
             "invitation upload": org("/manage/invitations/upload/"), "pairings": org("/manage/pairings/"),
             "learning report": org("/manage/learning/"), "prompt defaults": org("/manage/prompts/"),
-            "settings": org("/manage/settings/"), **accounts,
+            "settings": org("/manage/settings/"), "manage teams": org("/manage/teams/"),
+            "manage team": org(f"/manage/teams/{team.pk}/"), **accounts,
         }, {
+            "manage teams": (org("/manage/teams/"), "Make the team"),
+            "add to a team": (org(f"/manage/teams/{team.pk}/"), "Add to the team"),
             "invitations": (org("/manage/invitations/"), "Send invitation"),
             "pairings": (org("/manage/pairings/"), "Pair them"),
             "new module": (org("/learn/manage/modules/new/"), "Create the module"),
