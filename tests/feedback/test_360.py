@@ -319,3 +319,27 @@ def test_the_navigation_leads_to_360_feedback_and_marks_it(alpha, beta):
     assert _current(client.get(f"/feedback/360/{world.three_sixty.pk}/").content.decode()) == [
         ("true", "360 feedback")
     ]
+
+
+def test_the_demo_leader_gets_a_finished_360_beside_their_self_checks_once(alpha):
+    from feedback.threesixty import demo
+    from people.models import User
+
+    people = {"admin": make_person(alpha, ["admin", "leader"]), "leader": make_person(alpha, ["leader"]),
+              "mentor": make_person(alpha, ["mentor"])}
+    pair(alpha, people["leader"], people["mentor"])
+    with tenant_context(alpha):
+        for username in ("amira", "femi"):
+            User.objects.filter(pk=make_person(alpha, ["leader"]).pk).update(username=username)
+        demo.seed(people=people)
+        demo.seed(people=people)
+        [three_sixty] = ThreeSixty.objects.filter(leader=people["leader"]).select_related("round", "leader")
+        round_ = three_sixty.round
+        assert round_.closed_at is not None and round_.closed_at < timezone.now() - timedelta(days=10)
+        assert round_.results["reached"] and round_.results["answers"] >= 3
+        assert Respondent.objects.filter(round=round_, user__isnull=True, email__endswith="@example.org").count() == 2
+        results = selectors.results_for(three_sixty)
+        assert all(row.own is not None for row in results.rows)
+        assert results.difference is not None and results.comments
+    page = client_for(alpha, people["mentor"]).get(f"/feedback/360/{three_sixty.pk}/summary/")
+    assert page.status_code == 200
