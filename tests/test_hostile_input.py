@@ -119,6 +119,8 @@ def _failed(response: Any) -> bool:
 ENTRY = {"title": "A title", "template": "free", "body": "Some text", "behaviours": "attending"}
 NEW_PASSWORD = {"password1": "a-fresh-long-password-9", "password2": "a-fresh-long-password-9"}
 
+THREE_SIXTY_ANSWER = {**{f"s{n}": "4" for n in range(1, 33)}, "comment": "Kind and steady", "checked_comment": ""}
+
 CASES: dict[str, Case] = {
     # Inside an organisation: people
     "home": Case("leader", "/"),
@@ -165,6 +167,15 @@ CASES: dict[str, Case] = {
     "feedback:pulse_rhythm": Case("admin", "/feedback/pulse/team/{pulse_team}/rhythm/",
                                   {"rhythm": "monthly", "days_open": "7", "next_opens_on": ""}),
     "feedback_manage:index": Case("admin", "/manage/feedback/", {"pulse_k": "6", "three_sixty_k": "4"}),
+    # The four-behaviour 360 (more statement fields than a 360 asks: a form ignores the ones it has not got)
+    "feedback:threesixty:new": Case("admin", "/feedback/360/new/", {
+        "colleagues": "{leader}", "emails": "fern@example.org\ngp@example.org", "days_open": "14",
+    }),
+    "feedback:threesixty:close": Case("leader", "/feedback/360/{three_sixty}/close/"),
+    "feedback:threesixty:share": Case("leader", "/feedback/360/{closed_three_sixty}/share/", {"mentors": "{mentor}"}),
+    "feedback:threesixty:unshare": Case("leader", "/feedback/360/{closed_three_sixty}/unshare/{mentor}/"),
+    "feedback:threesixty:answer": Case("admin", "/feedback/360/{three_sixty}/answer/", THREE_SIXTY_ANSWER),
+    "feedback:threesixty:answer_link": Case("anonymous", "/feedback/360/r/{three_sixty_token}/", THREE_SIXTY_ANSWER),
     # Learning
     "courses_manage:report": Case("admin", "/manage/learning/"),
     "courses:home": Case("leader", "/learn/"),
@@ -348,6 +359,23 @@ def world(alpha) -> World:
             member_add(team=pulse_team, user=person, is_lead=person is admin)
             member_add(team=pulse_quiet_team, user=person, is_lead=person is admin)
         pulse = pulse_open(team=pulse_team, by=admin)
+        # A 360 of the leader's that closed (shared with their mentor), and one open now (the admin was asked, and
+        # someone by email, whose single-use link is posted to).
+        from feedback import engine as feedback_engine
+        from feedback.models import Respondent
+        from feedback.threesixty import services as threesixty
+
+        closed_three_sixty = threesixty.three_sixty_request(
+            leader=leader, users=[admin, spare], emails=["a@example.org"]
+        )
+        threesixty.three_sixty_close(three_sixty=closed_three_sixty, leader=leader)
+        threesixty.three_sixty_share(three_sixty=closed_three_sixty, leader=leader, mentor=mentor)
+        three_sixty = threesixty.three_sixty_request(leader=leader, users=[admin, spare], emails=["b@example.org"])
+        three_sixty_token = token_new()[0]
+        feedback_engine.respondent_link_renew(
+            respondent=Respondent.objects.get(round_id=three_sixty.round_id, email="b@example.org"),
+            token=three_sixty_token,
+        )
         ids = {
             "leader": leader.pk, "mentor": mentor.pk, "mentor2": mentor2.pk, "spare": spare.pk,
             "pairing": pairing.pk, "entry": entry.pk, "other_entry": other.pk, "comment": comment.pk,
@@ -357,6 +385,8 @@ def world(alpha) -> World:
             "leader_email": leader.email, "no_email": no_email.pk, "join_code": issued.code,
             "team": team.pk, "team_membership": team_membership.pk, "archived_team": archived_team.pk,
             "pulse_team": pulse_team.pk, "pulse_quiet_team": pulse_quiet_team.pk, "pulse_round": pulse.round_id,
+            "three_sixty": three_sixty.pk, "closed_three_sixty": closed_three_sixty.pk,
+            "three_sixty_token": three_sixty_token,
         }
     from tenants.services import organisation_create
 
