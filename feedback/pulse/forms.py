@@ -14,7 +14,18 @@ from .statements import SCALE_LABELS
 K_MAX = 50
 
 
-class PulseAnswerForm(forms.Form):
+class RadioErrorsLinked(forms.Form):
+    """Radio groups sit in a fieldset, where Django leaves the error off each radio's description: tie it on, so a
+    screen reader hears the error on the control itself (WCAG 3.3.1)."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields and isinstance(self.fields[name].widget, forms.RadioSelect):
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+
+
+class PulseAnswerForm(RadioErrorsLinked):
     """One radio group per statement of the round (as it was asked), and an optional comment."""
 
     comment = forms.CharField(
@@ -55,7 +66,7 @@ class PulseOpenForm(forms.Form):
     )
 
 
-class PulseRhythmForm(forms.Form):
+class PulseRhythmForm(RadioErrorsLinked):
     rhythm = forms.ChoiceField(
         label="How often", choices=PulseRhythm.choices, required=False, widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose how often the pulse opens."},

@@ -19,6 +19,9 @@ from playwright.sync_api import Error as PlaywrightError
 
 from courses import services as learning_services
 from courses.models import Module, ModuleCompletion
+from feedback.engine import round_close
+from feedback.models import Respondent
+from feedback.pulse.services import pulse_answer, pulse_open
 from people.models import MentorPairing
 from people.services import invitation_create, user_create
 from reflections.services.conversations import comment_create
@@ -250,6 +253,20 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
         member_end(membership=member_add(team=team, user=admin))
         member_add(team=team, user=admin)
         team_archive(team=team_create(name="Old Oak"))
+    # A team pulse the leader leads: one round that reached k (with a comment), one open that the leader has not
+    # answered yet (so it is on their home page).
+    colleagues = [make_person(alpha, ["leader"], name=f"Colleague {n} Featherstonehaugh") for n in range(3)]
+    with tenant_context(alpha):
+        pulse_team = team_create(name="Birch Ward, nights and weekends (supported living)")
+        for person in (leader, mentor, *colleagues):
+            member_add(team=pulse_team, user=person, is_lead=person is leader)
+        reached = pulse_open(team=pulse_team, by=admin)
+        for n, person in enumerate((leader, mentor, *colleagues)):
+            pulse_answer(respondent=Respondent.objects.get(round=reached.round, user=person),
+                         scores=[(n + i) % 7 + 1 for i in range(7)],
+                         comment="Handovers on the late shift feel rushed; five quiet minutes?" if n == 0 else "")
+        round_close(round_=reached.round)
+        pulse_round = pulse_open(team=pulse_team, by=admin).round_id
     with schema_context("public"):
         user_create(email="operator@example.org", full_name="Opal Operator", roles=[], password=PASSWORD,
                     verified=True, is_staff=True)
@@ -289,9 +306,12 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "delete entry": org(f"/journal/{entry.pk}/delete/"),
             "delete account": org("/journal/account/delete/"),
             "my teams": org("/teams/"), "team": org(f"/teams/{team.pk}/"),
+            "team pulse": org(f"/feedback/pulse/team/{pulse_team.pk}/"),
+            "answer the pulse": org(f"/feedback/pulse/{pulse_round}/"),
             **accounts,
         }, {
             "new entry": (org("/journal/new/"), "Save entry"),
+            "answer the pulse": (org(f"/feedback/pulse/{pulse_round}/"), "Send my answer"),
             "password change": (org("/accounts/password/change/"), "Change Password"),
         }),
         "mentor": (mentor.email, org("/accounts/login/"), {
@@ -311,7 +331,9 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "invitation upload": org("/manage/invitations/upload/"), "pairings": org("/manage/pairings/"),
             "learning report": org("/manage/learning/"), "prompt defaults": org("/manage/prompts/"),
             "settings": org("/manage/settings/"), "manage teams": org("/manage/teams/"),
-            "manage team": org(f"/manage/teams/{team.pk}/"), **accounts,
+            "manage team": org(f"/manage/teams/{team.pk}/"), "manage feedback": org("/manage/feedback/"),
+            "team pulse": org(f"/feedback/pulse/team/{pulse_team.pk}/"),
+            "pulse rhythm": org(f"/feedback/pulse/team/{pulse_team.pk}/rhythm/"), **accounts,
         }, {
             "manage teams": (org("/manage/teams/"), "Make the team"),
             "add to a team": (org(f"/manage/teams/{team.pk}/"), "Add to the team"),
