@@ -222,8 +222,9 @@ def answer_link(request: HttpRequest, token: str) -> HttpResponse:
         response = _answer(request, respondent, template_context={
             "leader": selectors.leader_of(respondent), "colleague": False,
         }) or redirect("feedback:threesixty:thanks")
-    # The link is the rater's key: it never leaves in a Referer header.
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is the rater's key: it never leaves for another site in a Referer header. (Same origin only, not
+    # "no-referrer": with that, browsers post the form with "Origin: null", which CSRF protection refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return _no_store(response)
 
 

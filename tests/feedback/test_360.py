@@ -195,7 +195,7 @@ def test_an_external_link_works_once_without_an_account_and_then_says_calmly_it_
     visitor = client_for(alpha)
     page = visitor.get(f"/feedback/360/r/{token}/")
     assert page.status_code == 200 and "Feedback for Sam Leader" in page.content.decode()
-    assert page["Referrer-Policy"] == "no-referrer" and "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin" and "no-store" in page["Cache-Control"]
     visitor.get(f"/feedback/360/r/{token}/")  # opening it twice (a link scanner, then the person) is fine
     response = _post_answer(visitor, f"/feedback/360/r/{token}/", 5, "Warm and steady")
     assert response.status_code == 302 and response["Location"] == "/feedback/360/thanks/"
