@@ -17,4 +17,6 @@ urlpatterns = [
     path("", include("reflections.urls")),
     path("", include("teams.urls")),
     path("feedback/", include("feedback.urls")),
+    path("", include("supervision.urls")),
+    path("", include("learningsets.urls")),
 ]

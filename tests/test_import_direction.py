@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["people", "courses", "reflections", "tenants", "teams", "feedback"]
+APPS = ["people", "courses", "reflections", "tenants", "teams", "feedback", "supervision", "learningsets"]
 MAY_IMPORT = {
     "people": set(),
     "courses": {"people"},
@@ -19,6 +19,8 @@ MAY_IMPORT = {
     "tenants": {"people"},
     "teams": {"people"},
     "feedback": {"people", "teams", "courses", "reflections"},
+    "supervision": {"people", "teams", "courses", "reflections"},
+    "learningsets": {"people", "teams", "courses", "reflections"},
 }
 PROJECT = {*APPS, "config"}
 

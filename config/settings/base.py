@@ -44,6 +44,8 @@ TENANT_APPS = [
     "reflections",
     "teams",
     "feedback",
+    "supervision",
+    "learningsets",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
