@@ -446,3 +446,40 @@ def test_the_demo_organisation_has_a_year_of_larch_house_pulses_its_members_can_
     html = page(client_for(alpha, people["leader"]), f"/feedback/pulse/team/{team.pk}/")
     assert shows_results(html) and html.count('class="pulse-dot"') == 11
     assert "Not enough answers to keep everyone anonymous" in html
+
+
+def test_opening_the_pulse_pages_writes_nothing(world, alpha):
+    """A GET never writes (tests/test_get_never_writes.py): not the answer page a link scanner opens from the email,
+    not the results, not the admin's page (which reads k without making the settings row)."""
+    from django.db import connection
+
+    def writes() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables"
+                " WHERE schemaname = %s", [alpha.schema_name],
+            )
+            return {t: n for t, n in cursor.fetchall() if t not in ("usersessions_usersession", "django_session")}
+
+    reached = open_pulse(alpha, world.team, world.lead)
+    answer(alpha, reached, world.larch)
+    close(alpha, reached)
+    current = open_pulse(alpha, world.team, world.lead)
+    visits = {
+        world.members[1]: ["/", f"/feedback/pulse/{current.round_id}/", f"/feedback/pulse/{reached.round_id}/",
+                           results_url(world)],
+        world.lead: [results_url(world), f"/feedback/pulse/team/{world.team.pk}/rhythm/"],
+        world.admin: ["/manage/feedback/", results_url(world)],
+    }
+    clients = {person: client_for(alpha, person) for person in visits}
+    for client in clients.values():
+        client.get("/")  # sign-in bookkeeping first
+    connection.set_schema_to_public()
+    before = writes()
+    for person, urls in visits.items():
+        for url in urls:
+            assert clients[person].get(url).status_code == 200, url
+    connection.set_schema_to_public()
+    assert writes() == before
+    with tenant_context(alpha):
+        assert not FeedbackSettings.objects.exists()
