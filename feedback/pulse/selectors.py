@@ -88,6 +88,7 @@ def pulses_waiting_for(user: User, now: datetime | None = None) -> list[Responde
     return list(
         _pulse_respondents().filter(
             user=user, answered=False, round__closed_at__isnull=True, round__closes_at__gt=now,
+            round__pulse__team__archived_at__isnull=True,
         ).select_related("round", "round__pulse__team").order_by("round__closes_at", "round_id")
     )
 

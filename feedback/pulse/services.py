@@ -226,6 +226,7 @@ def _open_pulse_respondents(now: datetime):
     return Respondent.objects.filter(
         round__instrument=Instrument.PULSE, round__pulse__isnull=False, round__closed_at__isnull=True,
         round__closes_at__gt=now, answered=False, user__isnull=False, user__is_active=True,
+        round__pulse__team__archived_at__isnull=True,
     ).exclude(user__email="")
 
 
