@@ -237,7 +237,7 @@ def team_pulse(team: Team, *, now: datetime | None = None) -> TeamPulse:
 
 # --- The trend chart: drawn on the server as SVG (no script), with a table beside it as its text alternative.
 
-CHART = {"width": 640, "height": 260, "left": 44, "right": 16, "top": 16, "bottom": 40}
+CHART = {"width": 640, "height": 260, "left": 44, "right": 36, "top": 16, "bottom": 40}
 
 
 def trend_chart(rounds: list[RoundSummary]) -> dict[str, Any]:
@@ -270,7 +270,10 @@ def trend_chart(rounds: list[RoundSummary]) -> dict[str, Any]:
         for index, summary in enumerate(rounds)
     ]
     step = max(1, (count + 5) // 6)  # at most about six date labels, so they never collide
-    labels = [label for index, label in enumerate(labels) if index % step == 0 or index == count - 1]
+    keep = [index for index in range(count) if index % step == 0]
+    if keep and keep[-1] != count - 1 and count - 1 - keep[-1] >= step:
+        keep.append(count - 1)  # the newest, when there is room for it
+    labels = [labels[index] for index in keep]
     return {
         **CHART, "points": points, "lines": lines, "grid": grid, "labels": labels,
         "label_y": height - bottom + 22, "plot_right": width - right,
