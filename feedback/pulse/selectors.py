@@ -237,7 +237,7 @@ def team_pulse(team: Team, *, now: datetime | None = None) -> TeamPulse:
 
 # --- The trend chart: drawn on the server as SVG (no script), with a table beside it as its text alternative.
 
-CHART = {"width": 640, "height": 260, "left": 44, "right": 36, "top": 16, "bottom": 40}
+CHART = {"width": 480, "height": 240, "left": 40, "right": 34, "top": 14, "bottom": 40}
 
 
 def trend_chart(rounds: list[RoundSummary]) -> dict[str, Any]:
@@ -269,7 +269,7 @@ def trend_chart(rounds: list[RoundSummary]) -> dict[str, Any]:
         {"x": round(x_at(index), 1), "text": summary.closed_at.strftime("%b %y") if summary.closed_at else ""}
         for index, summary in enumerate(rounds)
     ]
-    step = max(1, (count + 5) // 6)  # at most about six date labels, so they never collide
+    step = max(1, (count + 4) // 5)  # at most about five date labels, so they never collide
     keep = [index for index in range(count) if index % step == 0]
     if keep and keep[-1] != count - 1 and count - 1 - keep[-1] >= step:
         keep.append(count - 1)  # the newest, when there is room for it
