@@ -1,8 +1,10 @@
-"""PDFs of the courses app, laid out by WeasyPrint: a module certificate (the same words as its printable page)
-and the admin's learning report. One renderer, `pdf_render`, for both."""
+"""PDFs of the courses app, laid out by WeasyPrint: a module certificate (the same words as its printable page),
+the learner's whole CPD record (modules and the activities other apps register, courses/cpd.py) and the admin's
+learning report. One renderer, `pdf_render`, for all three."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +13,13 @@ from django.template.loader import render_to_string
 
 from people.models import User
 
+from .cpd import CpdRecord
 from .models import ModuleCompletion
 
 PDF_DIR = Path(__file__).resolve().parent / "pdf"
 STYLESHEET = PDF_DIR / "certificate.css"
 REPORT_STYLESHEET = PDF_DIR / "report.css"
+RECORD_STYLESHEET = PDF_DIR / "record.css"
 
 
 def pdf_render(*, template: str, context: dict[str, Any], stylesheet: Path,
@@ -41,4 +45,15 @@ def certificate_pdf(*, completion: ModuleCompletion, person: User, organisation_
         context={"completion": completion, "person": person, "organisation_name": organisation_name,
                  "verify_url": verify_url, "lessons": lessons},
         stylesheet=STYLESHEET, request=request,
+    )
+
+
+def cpd_record_pdf(*, record: CpdRecord, person: User, organisation_name: str, verify_url: str, today: date,
+                   request: HttpRequest | None = None) -> bytes:
+    """The whole CPD record as one certificate: modules and registered activities (courses/cpd.py), date order."""
+    return pdf_render(
+        template="courses/cpd_record_pdf.html",
+        context={"record": record, "person": person, "organisation_name": organisation_name,
+                 "verify_url": verify_url, "today": today},
+        stylesheet=RECORD_STYLESHEET, request=request,
     )

@@ -99,6 +99,9 @@ def lesson_reflected(*, user: User, lesson: Lesson) -> None:
 # reflection was written about it; three taps on "Mark as done" in a minute count for nothing. A module's minutes
 # are the minutes of its lessons that count, recorded when it is completed; a practice tried or a reflection
 # written afterwards adds that lesson's minutes then. Minutes on the record never go down.
+# CPD that happens outside the lessons (an action learning set meeting attended) comes from the app that knows it,
+# through courses/cpd.py: each source registers its rule there in one sentence, the page shows it under this one,
+# and `cpd.cpd_record_for` adds those minutes to the modules' for the record, its downloads and its certificate.
 
 READING_WORDS_PER_MINUTE = 200
 READING_MIN_SECONDS = 60

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("cpd/", views.cpd_record, name="cpd"),
     path("cpd/record.csv", views.cpd_csv, name="cpd_csv"),
+    path("cpd/record.pdf", views.cpd_pdf, name="cpd_pdf"),
     path("cpd/<slug:module_slug>/certificate/", views.certificate, name="certificate"),
     path("cpd/<slug:module_slug>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("completed/<slug:module_slug>/", views.module_completed, name="module_completed"),

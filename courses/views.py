@@ -11,11 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from people.links import organisation_url
 
 from . import certificates, selectors, services
+from .cpd import cpd_record_for, cpd_sources
 from .forms import RATINGS, SelfCheckForm
 from .models import Lesson, Module
 
@@ -161,9 +162,8 @@ def self_check_result(request: HttpRequest, module_slug: str) -> HttpResponse:
 
 @login_required
 def cpd_record(request: HttpRequest) -> HttpResponse:
-    completions = list(selectors.completions_for(request.user))
     return render(request, "courses/cpd.html", {
-        "completions": completions, "total_minutes": sum(c.cpd_minutes for c in completions),
+        "record": cpd_record_for(request.user), "sources": cpd_sources(),
     })
 
 
@@ -172,16 +172,31 @@ def cpd_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="heartwood-cpd-record.csv"'
     writer = csv.writer(response)
-    writer.writerow(["Module", "Programme", "Completed on", "CPD minutes", "CPD hours"])
-    total = 0
-    for completion in selectors.completions_for(request.user):
-        total += completion.cpd_minutes
+    writer.writerow(["Activity", "Kind", "Programme", "Date", "CPD minutes", "CPD hours"])
+    record = cpd_record_for(request.user)
+    for row in record.rows:
+        programme = row.completion.module.programme.title if row.completion is not None else ""
         writer.writerow([
-            csv_safe(completion.module.title), csv_safe(completion.module.programme.title),
-            timezone.localdate(completion.completed_at).isoformat(), completion.cpd_minutes,
-            f"{completion.cpd_minutes / 60:.2f}",
+            csv_safe(row.title), csv_safe(row.kind_label), csv_safe(programme), row.date.isoformat(), row.minutes,
+            f"{row.minutes / 60:.2f}",
         ])
-    writer.writerow(["Total", "", "", total, f"{total / 60:.2f}"])
+    total = record.total_minutes
+    writer.writerow(["Total", "", "", "", total, f"{total / 60:.2f}"])
+    return response
+
+
+@login_required
+@require_safe
+def cpd_pdf(request: HttpRequest) -> HttpResponse:
+    """The whole record as a signed-off sheet: every module and activity with its date and minutes, and the total."""
+    record = cpd_record_for(request.user)
+    pdf = certificates.cpd_record_pdf(
+        record=record, person=request.user, organisation_name=request.tenant.name,
+        verify_url=organisation_url(request.tenant, reverse("verify:form")), today=timezone.localdate(),
+        request=request,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="heartwood-cpd-record.pdf"'
     return response
 
 

@@ -85,11 +85,11 @@ def test_cpd_csv_lists_completed_modules_with_dates_and_minutes(loaded, alpha):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["Module", "Programme", "Completed on", "CPD minutes", "CPD hours"]
+    assert rows[0] == ["Activity", "Kind", "Programme", "Date", "CPD minutes", "CPD hours"]
     body = {row[0]: row for row in rows[1:-1]}
-    assert body["Welcome"] == ["Welcome", "Test programme", dates["Welcome"], "23", "0.38"]
-    assert body["Attending"][3] == str(11 + 12 + 13)
-    assert rows[-1] == ["Total", "", "", "59", "0.98"]
+    assert body["Welcome"] == ["Welcome", "Module", "Test programme", dates["Welcome"], "23", "0.38"]
+    assert body["Attending"][4] == str(11 + 12 + 13)
+    assert rows[-1] == ["Total", "", "", "", "59", "0.98"]
     page = client_for(alpha, leader).get("/learn/cpd/").content.decode()
     assert "59 minutes" in page and "/learn/cpd/welcome/certificate/" in page
 
