@@ -19,3 +19,9 @@ class TeamsConfig(AppConfig):
         from .invitations import EXTRA
 
         invitation_extra_register(EXTRA)
+
+        # The team page's strengths map: teams' own section on its own registry.
+        from .sections import team_section_register
+        from .strength_sections import TEAM_PRIORITY, strengths_team_section
+
+        team_section_register("teams.strengths", strengths_team_section, priority=TEAM_PRIORITY)

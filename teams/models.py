@@ -10,9 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from .strengths import Strength, labels_of
 
 
 class Team(models.Model):
@@ -67,3 +70,27 @@ class Membership(models.Model):
     def is_current(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.starts_on <= on and (self.ends_on is None or self.ends_on > on)
+
+
+class StrengthProfile(models.Model):
+    """What a person says they bring: picks from `teams.strengths.Strength` and their own words. Theirs alone to
+    change. Their teams see it only when `shown_to_team` (off until they choose: describing yourself is personal,
+    and nobody should find their words on a team page before they meant them to be there). The growth profile in
+    `supervision` reads the same row, for the person and their current supervisor."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="strengths")
+    picks = ArrayField(models.CharField(max_length=20, choices=Strength.choices), default=list, blank=True)
+    own_words = models.TextField(max_length=600, blank=True)
+    shown_to_team = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Strengths of {self.user}"
+
+    @property
+    def labels(self) -> list[str]:
+        return labels_of(self.picks)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.picks and not self.own_words.strip()

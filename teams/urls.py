@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import strength_views, views
 
 app_name = "teams"
 
 urlpatterns = [
     path("teams/", views.my_teams, name="mine"),
     path("teams/<int:pk>/", views.team_detail, name="detail"),
+    path("teams/strengths/", strength_views.my_strengths, name="strengths"),
     path("manage/teams/", views.manage_teams, name="manage"),
     path("manage/teams/<int:pk>/", views.manage_team, name="manage_team"),
     path("manage/teams/<int:pk>/archive/", views.manage_archive, name="manage_archive"),
