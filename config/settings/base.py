@@ -173,13 +173,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TASK_TENANT_CACHE_SECONDS = 0
 CELERY_TIMEZONE = "UTC"
-CELERY_IMPORTS = ["tenants.fanout", "tenants.finding", "reflections.prompt_tasks", "feedback.tasks"]
+CELERY_IMPORTS = [
+    "tenants.fanout", "tenants.finding", "reflections.prompt_tasks", "feedback.tasks", "supervision.tasks",
+]
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Every minute, each active organisation records due prompts, relays unsent email and sends digests.
     "reflections-prompts": {"task": "tenants.fan_out", "schedule": 60.0, "args": ["reflections.prompts_dispatch"]},
     # Every five minutes, each active organisation closes due feedback rounds, opens scheduled pulses, sends the
     # content-free asks and the one reminder.
     "feedback-rounds": {"task": "tenants.fan_out", "schedule": 300.0, "args": ["feedback.rounds_tick"]},
+    # Every five minutes, each active organisation sends tomorrow's supervision reminders (once each) and relays
+    # session emails never queued.
+    "supervision-tick": {"task": "tenants.fan_out", "schedule": 300.0, "args": ["supervision.tick"]},
 }
 # Sign-up (tenants): ready spare schemas kept for instant sign-up, and optional operator approval.
 SPARE_POOL_SIZE = env.int("SPARE_POOL_SIZE", default=3)
