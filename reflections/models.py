@@ -17,11 +17,14 @@ from django.utils import timezone
 
 from courses.models import Behaviour, Source
 
+from .five_whys import FIVE_WHYS, journal_field
+
 
 class EntryTemplate(models.TextChoices):
     FREE = "free", "Free writing"
     GIBBS = "gibbs", "Gibbs' reflective cycle"
     WHAT = "what-so-what-now-what", "What? So what? Now what?"
+    FIVE_WHYS = "five-whys", "Five whys"
 
 
 # The sections of each structured template: (field name, label, hint). Free writing uses `body`.
@@ -40,9 +43,11 @@ SECTIONS: dict[str, list[tuple[str, str, str]]] = {
         ("so_what", "So what?", "Why does it matter? What does it tell you?"),
         ("now_what", "Now what?", "What will you do next, or differently?"),
     ],
+    # One definition of the steps, shared with the apps above (a set brief, a team's recurring problems).
+    EntryTemplate.FIVE_WHYS: [(journal_field(step.key), step.label, step.hint) for step in FIVE_WHYS],
 }
-TEXT_FIELDS = ["body"] + [name for template in (EntryTemplate.GIBBS, EntryTemplate.WHAT) for name, _, _ in
-                          SECTIONS[template]]
+TEXT_FIELDS = ["body"] + [name for template in (EntryTemplate.GIBBS, EntryTemplate.WHAT, EntryTemplate.FIVE_WHYS)
+                          for name, _, _ in SECTIONS[template]]
 
 
 class Prompt(models.Model):
@@ -77,6 +82,15 @@ class JournalEntry(models.Model):
     what = models.TextField(blank=True)
     so_what = models.TextField(blank=True)
     now_what = models.TextField(blank=True)
+    # Five whys (reflections.five_whys): fw_<step key>.
+    fw_problem = models.TextField(blank=True)
+    fw_why1 = models.TextField(blank=True)
+    fw_why2 = models.TextField(blank=True)
+    fw_why3 = models.TextField(blank=True)
+    fw_why4 = models.TextField(blank=True)
+    fw_why5 = models.TextField(blank=True)
+    fw_root = models.TextField(blank=True)
+    fw_action = models.TextField(blank=True)
     behaviours = ArrayField(models.CharField(max_length=20, choices=Behaviour.choices), default=list, blank=True)
     lesson = models.ForeignKey(
         "courses.Lesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

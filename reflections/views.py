@@ -26,6 +26,7 @@ from people.selectors import current_mentors_of
 from people.services import PeopleError
 
 from .about import About, AboutLink, about_for, about_resolve
+from .five_whys import five_whys_about
 from .forms import (
     AccountDeleteForm,
     AutosaveForm,
@@ -142,7 +143,8 @@ def _draft_from(request: HttpRequest) -> JournalEntry | None:
 
 
 def _entry_context(form: EntryForm, **extra: Any) -> dict[str, Any]:
-    return {"form": form, "groups": form.section_groups(), "sections": SECTIONS, **extra}
+    return {"form": form, "groups": form.section_groups(), "sections": SECTIONS, "five_whys": five_whys_about(),
+            **extra}
 
 
 @journal_page

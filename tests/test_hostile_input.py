@@ -72,6 +72,7 @@ HOSTILE_JOURNAL = {
     "surrogate": {**_ENTRY, "title": "\ud800"},
     "long title": {**_ENTRY, "title": "t" * 100_000},
     "lesson a list": {**_ENTRY, "lesson": ["slug"]},
+    "nul in a five whys step": {**_ENTRY, "template": "five-whys", "sections": {"fw_root": "a\x00b"}},
 }
 
 
@@ -117,6 +118,10 @@ def _failed(response: Any) -> bool:
 
 
 ENTRY = {"title": "A title", "template": "free", "body": "Some text", "behaviours": "attending"}
+# The Five whys (reflections.five_whys): every step posted, so each is made hostile in turn.
+FIVE_WHYS_ENTRY = {"title": "A title", "template": "five-whys", "behaviours": "understanding",
+                   **{f"fw_{key}": f"Step {key}" for key in ("problem", "why1", "why2", "why3", "why4", "why5",
+                                                            "root", "action")}}
 NEW_PASSWORD = {"password1": "a-fresh-long-password-9", "password2": "a-fresh-long-password-9"}
 
 THREE_SIXTY_ANSWER = {**{f"s{n}": "4" for n in range(1, 33)}, "comment": "Kind and steady", "checked_comment": ""}
@@ -210,7 +215,7 @@ CASES: dict[str, Case] = {
                                        {**ENTRY, "draft_id": "", "about": "feedback.360:1"},
                                        refused=_failed),
     "reflections:entry_seen": Case("mentor", "/journal/{entry}/seen/", refused=_failed),
-    "reflections:entry_edit": Case("leader", "/journal/{entry}/edit/", ENTRY),
+    "reflections:entry_edit": Case("leader", "/journal/{entry}/edit/", FIVE_WHYS_ENTRY),
     "reflections:entry_delete": Case("leader", "/journal/{other_entry}/delete/"),
     "reflections:entry_share": Case("leader", "/journal/{entry}/share/", {"mentors": "{mentor}"}),
     "reflections:entry_unshare": Case("leader", "/journal/{entry}/unshare/{mentor}/"),
