@@ -14,7 +14,18 @@ from .statements import RATINGS
 EMAILS_TEXT_MAX = 5000
 
 
-class RequestForm(forms.Form):
+class ErrorsOnControls(forms.Form):
+    """A field's error reaches a screen reader on each of its controls, radios and checkboxes in a fieldset too
+    (the template gives the error the id `<auto_id>_error`)."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+
+
+class RequestForm(ErrorsOnControls):
     colleagues = forms.ModelMultipleChoiceField(
         label="Colleagues in your organisation", queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -68,7 +79,7 @@ class RequestForm(forms.Form):
         return data
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(ErrorsOnControls):
     """A rating for each statement of the round (grouped by behaviour on the page) and an optional comment."""
 
     comment = forms.CharField(
@@ -107,7 +118,7 @@ class AnswerForm(forms.Form):
         return (self.cleaned_data.get("comment") or "").replace("\x00", "").strip()
 
 
-class ShareForm(forms.Form):
+class ShareForm(ErrorsOnControls):
     mentors = forms.ModelMultipleChoiceField(
         label="Share with", queryset=None, widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one mentor to share with."},

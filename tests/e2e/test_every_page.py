@@ -22,6 +22,7 @@ from courses.models import Module, ModuleCompletion
 from feedback.engine import round_close
 from feedback.models import Respondent
 from feedback.pulse.services import pulse_answer, pulse_open
+from feedback.threesixty.services import three_sixty_share
 from people.models import MentorPairing
 from people.services import invitation_create, user_create
 from reflections.services.conversations import comment_create
@@ -30,6 +31,10 @@ from reflections.services.sharing import entry_share
 from teams.services import member_add, member_end, team_archive, team_create
 from tests.conftest import PASSWORD, make_person
 from tests.e2e.conftest import serious_violations
+from tests.feedback.threesixty_world import answer as answer_360
+from tests.feedback.threesixty_world import ask as ask_360
+from tests.feedback.threesixty_world import close as close_360
+from tests.feedback.threesixty_world import link_for as link_for_360
 
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
@@ -267,6 +272,17 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
                          comment="Handovers on the late shift feel rushed; five quiet minutes?" if n == 0 else "")
         round_close(round_=reached.round)
         pulse_round = pulse_open(team=pulse_team, by=admin).round_id
+    # The 360: the leader's closed one (shared with their mentor), and an open one of the admin's that the leader
+    # and someone by email are asked to answer.
+    closed_360 = ask_360(alpha, leader, colleagues, ["fern.family@example.org"])
+    for n, person in enumerate(colleagues):
+        answer_360(alpha, closed_360, person, 3 + n % 3,
+                   "You stop and listen, even on the busiest medication round of the week." if n == 0 else "")
+    closed_360 = close_360(alpha, closed_360)
+    with tenant_context(alpha):
+        three_sixty_share(three_sixty=closed_360, leader=leader, mentor=mentor)
+    open_360 = ask_360(alpha, admin, [leader, *colleagues], ["gp.nurse@example.org"])
+    link_360 = link_for_360(alpha, open_360, "gp.nurse@example.org")
     with schema_context("public"):
         user_create(email="operator@example.org", full_name="Opal Operator", roles=[], password=PASSWORD,
                     verified=True, is_staff=True)
@@ -308,17 +324,24 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "my teams": org("/teams/"), "team": org(f"/teams/{team.pk}/"),
             "team pulse": org(f"/feedback/pulse/team/{pulse_team.pk}/"),
             "answer the pulse": org(f"/feedback/pulse/{pulse_round}/"),
+            "360 feedback": org("/feedback/360/"), "360 results": org(f"/feedback/360/{closed_360.pk}/"),
+            "360 summary": org(f"/feedback/360/{closed_360.pk}/summary/"),
+            "share a 360": org(f"/feedback/360/{closed_360.pk}/share/"),
+            "answer a 360": org(f"/feedback/360/{open_360.pk}/answer/"), "ask for a 360": org("/feedback/360/new/"),
             **accounts,
         }, {
             "new entry": (org("/journal/new/"), "Save entry"),
             "answer the pulse": (org(f"/feedback/pulse/{pulse_round}/"), "Send my answer"),
+            "answer a 360": (org(f"/feedback/360/{open_360.pk}/answer/"), "Send my answers"),
+            "ask for a 360": (org("/feedback/360/new/"), "Ask them"),
             "password change": (org("/accounts/password/change/"), "Change Password"),
         }),
         "mentor": (mentor.email, org("/accounts/login/"), {
             "home": org("/"), "learning home": org("/learn/"), "journal": org("/journal/"),
             "mentoring": org("/mentoring/"), "digest": org("/mentoring/digest/"),
             "shared entry": org(f"/journal/{entry.pk}/"), "edit reply": org(f"/journal/comments/{comment.pk}/edit/"),
-            "notifications": org("/notifications/"), **accounts,
+            "notifications": org("/notifications/"), "360 feedback": org("/feedback/360/"),
+            "shared 360 summary": org(f"/feedback/360/{closed_360.pk}/summary/"), **accounts,
         }, {}),
         "admin": (admin.email, org("/accounts/login/"), {
             "home": org("/"), "welcome": org("/welcome/"), **learning, **own_journal,
@@ -333,7 +356,8 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "settings": org("/manage/settings/"), "manage teams": org("/manage/teams/"),
             "manage team": org(f"/manage/teams/{team.pk}/"), "manage feedback": org("/manage/feedback/"),
             "team pulse": org(f"/feedback/pulse/team/{pulse_team.pk}/"),
-            "pulse rhythm": org(f"/feedback/pulse/team/{pulse_team.pk}/rhythm/"), **accounts,
+            "pulse rhythm": org(f"/feedback/pulse/team/{pulse_team.pk}/rhythm/"),
+            "360 feedback": org("/feedback/360/"), "open 360": org(f"/feedback/360/{open_360.pk}/"), **accounts,
         }, {
             "manage teams": (org("/manage/teams/"), "Make the team"),
             "add to a team": (org(f"/manage/teams/{team.pk}/"), "Add to the team"),
@@ -363,7 +387,9 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
                        "terms": live_url(None, "/terms/"), "find your organisation": live_url(None, "/find/"),
                        "password reset": live_url("alpha", "/accounts/password/reset/"),
                        "certificate check": live_url("alpha", "/verify/"),
-                       "certificate checked": live_url("alpha", f"/verify/{reference}/")}.items():
+                       "certificate checked": live_url("alpha", f"/verify/{reference}/"),
+                       "360 by a single-use link": live_url("alpha", f"/feedback/360/r/{link_360}/"),
+                       "360 thanks": live_url("alpha", "/feedback/360/thanks/")}.items():
         visitor.visit(label, url)
         visited += 1
     visitor.submit_empty("sign-up", live_url(None, "/signup/"), "Create our space")
