@@ -1,6 +1,6 @@
 """Supervision's pages: /supervision/ for the two people in it, /manage/supervision/ for admins."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("manage/supervision/<int:pk>/end/", views.manage_end, name="manage_end"),
     path("manage/supervision/dates.csv", views.manage_csv, name="manage_csv"),
     # Growth (supervision/growth_*.py) adds its pages below.
+    path("", include("supervision.growth_urls")),
 ]
