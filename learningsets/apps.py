@@ -18,3 +18,8 @@ class LearningSetsConfig(AppConfig):
         about_register(about.ABOUT_KIND, about.meeting_about)
         cpd_source_register("learningsets.meetings", cpd.set_meetings, rule=cpd.RULE)
         # A team's recurring problems (learningsets/problems_*): registered below by their own lines.
+        from teams.sections import team_section_register
+
+        from .problems_sections import TEAM_PRIORITY, problems_team_section
+
+        team_section_register("learningsets.problems", problems_team_section, priority=TEAM_PRIORITY)

@@ -1,5 +1,5 @@
 """The home page section of action learning sets (registered in `LearningSetsConfig.ready()`; see `people.home`):
-invitations waiting for an answer, each set's next meeting, and "you present next". Two queries; nothing at all for
+invitations waiting for an answer, each set's next meeting, and "you present next". One query; nothing at all for
 someone in no set and invited to none."""
 
 from __future__ import annotations
@@ -7,20 +7,20 @@ from __future__ import annotations
 from people.home import HomeSection
 from people.models import User
 
-from .selectors import invitations_for, sets_of
+from .selectors import places_for_home
 
 HOME_PRIORITY = 32
 
 
 def sets_section(user: User) -> HomeSection | None:
-    invitations = list(invitations_for(user))
-    sets = list(sets_of(user))
-    if not invitations and not sets:
+    places = places_for_home(user)
+    if not places:
         return None
-    presenting = [s for s in sets if s.next_presenter_id == user.pk]
+    invitations = [place for place in places if place.accepted_at is None]
+    sets = [place for place in places if place.accepted_at is not None]
     return HomeSection(
-        key="learningsets.mine", title="Your action learning set" if len(sets) + len(invitations) == 1
+        key="learningsets.mine", title="Your action learning set" if len(places) == 1
         else "Your action learning sets",
         template="learningsets/home/section.html",
-        context={"invitations": invitations, "sets": sets, "presenting": presenting},
+        context={"invitations": invitations, "sets": sets},
     )

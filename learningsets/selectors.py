@@ -132,6 +132,25 @@ def invitations_for(user: User) -> QuerySet[SetMember]:
     )
 
 
+def places_for_home(user: User) -> list[SetMember]:
+    """`user`'s open places (invitations first, then sets in name order), each with its set, who invited them, and
+    the set's next meeting (`next_meeting_id`, `next_starts_at`, `next_presenter_id`). One query."""
+    if not _viewer_ok(user):
+        return []
+    upcoming = Meeting.objects.filter(
+        learning_set=OuterRef("learning_set_id"), cancelled_at__isnull=True, starts_at__gt=timezone.now()
+    ).order_by("starts_at", "id")
+    return list(
+        open_places().filter(user=user).select_related("learning_set", "invited_by")
+        .annotate(
+            next_meeting_id=Subquery(upcoming.values("pk")[:1]),
+            next_starts_at=Subquery(upcoming.values("starts_at")[:1]),
+            next_presenter_id=Subquery(upcoming.values("presenter_id")[:1]),
+        )
+        .order_by(F("accepted_at").asc(nulls_first=True), Lower("learning_set__name"), "id")
+    )
+
+
 def set_people(learning_set: LearningSet) -> list[SetMember]:
     """Everyone with an open place now (accepted or invited), the facilitator first, then by name. One query."""
     return list(

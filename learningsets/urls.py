@@ -30,3 +30,8 @@ urlpatterns = [
     path("manage/sets/", views.manage_sets, name="manage"),
     path("manage/sets/<int:pk>/", views.manage_set, name="manage_set"),
 ]
+
+# A team's recurring problems (/teams/<team>/problems/): learningsets/problems_urls.py.
+from .problems_urls import urlpatterns as problems_urlpatterns  # noqa: E402
+
+urlpatterns += problems_urlpatterns

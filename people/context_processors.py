@@ -18,6 +18,7 @@ NAV_ROOTS = [
     ("mentoring", "reflections:mentoring"),
     ("teams", "teams:mine"),
     ("threesixty", "feedback:threesixty:home"),
+    ("sets", "learningsets:home"),
     ("manage", "people:manage"),
 ]
 

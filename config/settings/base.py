@@ -175,6 +175,7 @@ CELERY_TASK_TENANT_CACHE_SECONDS = 0
 CELERY_TIMEZONE = "UTC"
 CELERY_IMPORTS = [
     "tenants.fanout", "tenants.finding", "reflections.prompt_tasks", "feedback.tasks", "supervision.tasks",
+    "learningsets.tasks",
 ]
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Every minute, each active organisation records due prompts, relays unsent email and sends digests.
@@ -185,6 +186,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Every five minutes, each active organisation sends tomorrow's supervision reminders (once each) and relays
     # session emails never queued.
     "supervision-tick": {"task": "tenants.fan_out", "schedule": 300.0, "args": ["supervision.tick"]},
+    # Every five minutes, each active organisation keeps its sets' rhythms booked, sends tomorrow's set reminders
+    # and report-back reminders (once each) and relays set emails never queued.
+    "learningsets-tick": {"task": "tenants.fan_out", "schedule": 300.0, "args": ["learningsets.tick"]},
 }
 # Sign-up (tenants): ready spare schemas kept for instant sign-up, and optional operator approval.
 SPARE_POOL_SIZE = env.int("SPARE_POOL_SIZE", default=3)
