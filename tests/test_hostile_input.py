@@ -124,6 +124,8 @@ FIVE_WHYS_ENTRY = {"title": "A title", "template": "five-whys", "behaviours": "u
                                                             "root", "action")}}
 NEW_PASSWORD = {"password1": "a-fresh-long-password-9", "password2": "a-fresh-long-password-9"}
 
+PROBLEM = {"title": "Late meds", "status": "trying", "owner": "{leader}", "look_again_on": "{supervision_on}",
+           **{key: f"Step {key}" for key in ("problem", "why1", "why2", "why3", "why4", "why5", "root", "action")}}
 THREE_SIXTY_ANSWER = {**{f"s{n}": "4" for n in range(1, 33)}, "comment": "Kind and steady", "checked_comment": ""}
 
 CASES: dict[str, Case] = {
@@ -162,6 +164,10 @@ CASES: dict[str, Case] = {
                                     {"add-person": "{spare}", "add-is_lead": "on"}),
     "teams:manage_lead": Case("admin", "/manage/teams/{team}/members/{team_membership}/lead/", {"is_lead": "1"}),
     "teams:manage_member_end": Case("admin", "/manage/teams/{team}/members/{team_membership}/end/"),
+    # A team's recurring problems (the leader is in {team})
+    "learningsets:problem_new": Case("leader", "/teams/{team}/problems/new/", PROBLEM),
+    "learningsets:problem_edit": Case("leader", "/teams/{team}/problems/{recurring_problem}/edit/",
+                                      {**PROBLEM, "version": "1"}),
     # The team pulse
     "feedback:pulse_answer": Case("leader", "/feedback/pulse/{pulse_round}/", {
         **{f"s_{key}": "4" for key in ("mistakes", "problems", "difference", "risk", "help", "undermining",
@@ -358,6 +364,9 @@ def world(alpha) -> World:
         team = team_create(name="Larch House", description="First floor")
         team_membership = member_add(team=team, user=leader)
         archived_team = team_archive(team=team_create(name="Old Oak"))
+        from learningsets.problems_services import problem_add
+
+        recurring_problem = problem_add(team=team, by=leader, title="Handover runs late", steps={})
         # Two teams of five for the pulse: one with a pulse open (the leader answers it), one with none yet.
         pulse_team, pulse_quiet_team = team_create(name="Birch Ward"), team_create(name="Cedar Ward")
         for person in (admin, leader, mentor, mentor2, spare):
@@ -389,6 +398,7 @@ def world(alpha) -> World:
             "delivery": delivery.pk, "stop_token": stop_token_save(delivery),
             "leader_email": leader.email, "no_email": no_email.pk, "join_code": issued.code,
             "team": team.pk, "team_membership": team_membership.pk, "archived_team": archived_team.pk,
+            "recurring_problem": recurring_problem.pk,
             "pulse_team": pulse_team.pk, "pulse_quiet_team": pulse_quiet_team.pk, "pulse_round": pulse.round_id,
             "three_sixty": three_sixty.pk, "closed_three_sixty": closed_three_sixty.pk,
             "three_sixty_token": three_sixty_token,
