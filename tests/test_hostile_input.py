@@ -187,6 +187,38 @@ CASES: dict[str, Case] = {
     "feedback:threesixty:unshare": Case("leader", "/feedback/360/{closed_three_sixty}/unshare/{mentor}/"),
     "feedback:threesixty:answer": Case("admin", "/feedback/360/{three_sixty}/answer/", THREE_SIXTY_ANSWER),
     "feedback:threesixty:answer_link": Case("anonymous", "/feedback/360/r/{three_sixty_token}/", THREE_SIXTY_ANSWER),
+    # Supervision: the leader is supervised by the admin (a session to come, one last week with an open action)
+    "supervision:relationship": Case("leader", "/supervision/with/{supervision}/", {
+        "on": "{supervision_on}", "at": "10:00", "duration_minutes": "60", "place": "Room 2",
+    }),
+    "supervision:checkin": Case("leader", "/supervision/sessions/{supervision_session}/check-in/",
+                                {"checkin-text": "Tired but fine", "checkin-shared": "on"}),
+    "supervision:agenda_add": Case("leader", "/supervision/sessions/{supervision_session}/agenda/",
+                                   {"agenda-text": "Night shifts"}),
+    "supervision:agenda_remove": Case("leader",
+                                      "/supervision/sessions/{supervision_session}/agenda/{agenda_item}/remove/"),
+    "supervision:record_save": Case("leader", "/supervision/sessions/{supervision_session}/record/",
+                                    {"record-text": "We talked", "record-based_on": "1"}),
+    "supervision:record_agree": Case("leader", "/supervision/sessions/{supervision_session}/record/agree/",
+                                     {"version": "1"}),
+    "supervision:action_add": Case("leader", "/supervision/sessions/{supervision_session}/actions/",
+                                   {"action-text": "Ring the GP", "action-owner": "supervisee", "action-due_on": ""}),
+    "supervision:action_review": Case(
+        "leader", "/supervision/sessions/{supervision_session}/actions/{supervision_action}/review/",
+        {"status": "done"},
+    ),
+    "supervision:action_done": Case(
+        "leader", "/supervision/sessions/{supervision_past}/actions/{supervision_action}/done/",
+    ),
+    "supervision:reschedule": Case("leader", "/supervision/sessions/{supervision_session}/change/", {
+        "on": "{supervision_on}", "at": "11:00", "duration_minutes": "45", "place": "Room 3",
+    }),
+    "supervision:cancel": Case("leader", "/supervision/sessions/{supervision_session}/cancel/"),
+    "supervision:manage": Case("admin", "/manage/supervision/", {
+        "pair-supervisee": "{spare}", "pair-supervisor": "{mentor}", "pair-starts_on": "", "pair-end_current": "on",
+    }),
+    "supervision:manage_frequency": Case("admin", "/manage/supervision/frequency/", {"frequency_weeks": "6"}),
+    "supervision:manage_end": Case("admin", "/manage/supervision/{supervision}/end/"),
     # Learning
     "courses_manage:report": Case("admin", "/manage/learning/"),
     "courses:home": Case("leader", "/learn/"),
@@ -390,6 +422,19 @@ def world(alpha) -> World:
             respondent=Respondent.objects.get(round_id=three_sixty.round_id, email="b@example.org"),
             token=three_sixty_token,
         )
+        # Supervision: the admin supervises the leader; last week's session left an action, one is booked.
+        from supervision.services import sessions as supervision
+
+        relationship = supervision.relationship_create(supervisor=admin, supervisee=leader)
+        supervision_past = supervision.session_schedule(
+            relationship=relationship, by=admin, starts_at=timezone.now() - timedelta(days=7),
+        )
+        supervision_action = supervision.action_add(session=supervision_past, by=admin, text="Read", owner="supervisor")
+        supervision_session = supervision.session_schedule(
+            relationship=relationship, by=leader, starts_at=timezone.now() + timedelta(days=3), place="Room 1",
+        )
+        agenda_item = supervision.agenda_add(session=supervision_session, by=leader, text="Rotas")
+        supervision.record_save(session=supervision_session, by=admin, text="Notes", based_on=0)
         ids = {
             "leader": leader.pk, "mentor": mentor.pk, "mentor2": mentor2.pk, "spare": spare.pk,
             "pairing": pairing.pk, "entry": entry.pk, "other_entry": other.pk, "comment": comment.pk,
@@ -402,6 +447,9 @@ def world(alpha) -> World:
             "pulse_team": pulse_team.pk, "pulse_quiet_team": pulse_quiet_team.pk, "pulse_round": pulse.round_id,
             "three_sixty": three_sixty.pk, "closed_three_sixty": closed_three_sixty.pk,
             "three_sixty_token": three_sixty_token,
+            "supervision": relationship.pk, "supervision_session": supervision_session.pk,
+            "supervision_past": supervision_past.pk, "supervision_action": supervision_action.pk,
+            "agenda_item": agenda_item.pk, "supervision_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
         }
     from tenants.services import organisation_create
 
