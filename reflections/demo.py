@@ -1,7 +1,8 @@
 """The demo organisation's journals (tenants.demo_seeding calls `seed`).
 
 Sam, a team leader at Larch House (a fictional residential home run by the demo organisation), has kept a
-journal for a few weeks: free writing, Gibbs' cycle and What? So what? Now what?, one entry written from a
+journal for a few weeks: free writing, Gibbs' cycle, What? So what? Now what? and the Five whys (tracing why the
+morning medication round keeps running late, before taking it to the team), one entry written from a
 prompt, one shared with Morgan (their mentor) with a short conversation and an acknowledgement, another shared
 this week with a reply from Morgan that Sam has not read yet (the home page's news), and a draft for the next
 supervision. Morgan has chosen a weekly digest. Everything is written through the services, so sharing,
@@ -162,10 +163,38 @@ def _prompts_received(leader: User) -> list[PromptDelivery]:
     return list(PromptDelivery.objects.filter(user=leader).order_by("slot"))
 
 
+FIVE_WHYS_ROUND = {
+    "fw_problem": "The morning medication round has started late four times in the last fortnight. People who need "
+                  "their tablets with breakfast are waiting, and the senior on shift ends up rushing.",
+    "fw_why1": "Because the senior doing the round is still in handover at eight, when the round should start.",
+    "fw_why2": "Because handover keeps overrunning: nights go through every resident out loud, even the ones with "
+               "nothing new.",
+    "fw_why3": "Because they don't trust that the notes get read. And honestly, on busy mornings, they don't.",
+    "fw_why4": "Because days come in at five to eight with no time set aside to read anything before handover.",
+    "fw_root": "We never planned time to read the notes, so handover has quietly become the way everything gets "
+               "passed on. The late round is a branch; the missing reading time is the root.",
+    "fw_action": "Take it to Thursday's team meeting rather than decide it myself: ask what they think of starting "
+                 "at quarter to eight with ten quiet minutes to read the night notes. Look again in a month.",
+}
+
+
+def _five_whys(leader: User) -> None:
+    """Sam traced the late medication round in the journal before taking it to the team (learningsets' demo
+    keeps the team's version). Added on its own, once, so a demo made before the template gets it too."""
+    if JournalEntry.objects.filter(author=leader, template=EntryTemplate.FIVE_WHYS).exists():
+        return
+    _entry(
+        leader, _ago(12, 21, 40), title="Why the medication round keeps running late",
+        template=EntryTemplate.FIVE_WHYS, fields=FIVE_WHYS_ROUND, behaviours=["understanding"],
+    )
+
+
 def seed(*, people: dict[str, User]) -> None:
     leader, mentor = people["leader"], people["mentor"]
     if JournalEntry.objects.filter(author=leader).exists():
+        _five_whys(leader)
         return
+    _five_whys(leader)
 
     attending = (
         Lesson.objects.filter(module__behaviour="attending", module__is_hidden=False)

@@ -87,7 +87,8 @@ def test_seeding_twice_gives_a_lived_in_organisation_once(alpha, people):
         # Journal: several entries over the last weeks, in each template, none in the future.
         entries = JournalEntry.objects.filter(author=leader, is_draft=False)
         assert entries.count() >= 4
-        assert set(entries.values_list("template", flat=True)) == {"free", "gibbs", "what-so-what-now-what"}
+        assert set(entries.values_list("template", flat=True)) == {
+            "free", "gibbs", "what-so-what-now-what", "five-whys"}
         dates = sorted(entries.values_list("created_at", flat=True))
         assert dates[0] < now - timedelta(days=14) and dates[-1] < now
         assert all(entry.has_text and entry.behaviours for entry in entries)
