@@ -21,6 +21,7 @@ empty state, so it leads with what is new and what is next. The numbers in use:
 
     10  replies and acknowledgements on your entries            reflections
     20  entries shared with you, replies from your leaders      reflections
+    22  supervision with X soon: add what you want to talk about supervision (sessions)
     25  your team's pulse is open, two minutes                   feedback (pulse)
     28  360s you are asked to answer; your 360's results         feedback (360)
     30  prompts waiting                                          reflections
