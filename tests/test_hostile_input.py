@@ -219,6 +219,21 @@ CASES: dict[str, Case] = {
     }),
     "supervision:manage_frequency": Case("admin", "/manage/supervision/frequency/", {"frequency_weeks": "6"}),
     "supervision:manage_end": Case("admin", "/manage/supervision/{supervision}/end/"),
+    # Strengths and growth: the admin supervises the mentor (a suggestion and a stretch waiting, one accepted)
+    "teams:strengths": Case("leader", "/teams/strengths/",
+                            {"picks": "ideas", "own_words": "Calm", "shown_to_team": "1"}),
+    "supervision:growth:feeling": Case("leader", "/growing/feeling/",
+                                       {"feeling": "curious", "shown_to_supervisor": "on"}),
+    "supervision:growth:profile_edit": Case("leader", "/growing/profile/edit/",
+                                            {"hopes": "Lead", "growth_edges": "No"}),
+    "supervision:growth:suggest": Case("admin", "/growing/people/{mentor}/suggest/",
+                                       {"area": "strength", "strength": "ideas", "text": "Steady"}),
+    "supervision:growth:suggestion_answer": Case("mentor", "/growing/suggestions/{growth_suggestion}/answer/",
+                                                 {"answer": "accept"}),
+    "supervision:growth:offer": Case("admin", "/growing/offer/", {"person": "{mentor}", "kind": "own", "words": "Go"}),
+    "supervision:growth:opportunity_answer": Case("mentor", "/growing/opportunities/{stretch}/answer/",
+                                                  {"answer": "accept"}),
+    "supervision:growth:opportunity_done": Case("mentor", "/growing/opportunities/{stretch_accepted}/done/"),
     # Learning
     "courses_manage:report": Case("admin", "/manage/learning/"),
     "courses:home": Case("leader", "/learn/"),
@@ -450,6 +465,18 @@ def world(alpha) -> World:
             "supervision": relationship.pk, "supervision_session": supervision_session.pk,
             "supervision_past": supervision_past.pk, "supervision_action": supervision_action.pk,
             "agenda_item": agenda_item.pk, "supervision_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        }
+        # Strengths and growth: the admin supervises the mentor, who has a suggestion and a stretch to answer.
+        from supervision.services import growth
+        from supervision.services.sessions import relationship_create
+
+        relationship_create(supervisor=admin, supervisee=mentor, starts_on=timezone.localdate() - timedelta(days=1))
+        accepted = growth.stretch_offer(person=mentor, by=admin, kind="handover")
+        growth.stretch_answer(opportunity=accepted, person=mentor, accept=True)
+        ids |= {
+            "growth_suggestion": growth.suggestion_make(person=mentor, by=admin, area="hope", text="Lead").pk,
+            "stretch": growth.stretch_offer(person=mentor, by=admin, kind="team_meeting").pk,
+            "stretch_accepted": accepted.pk,
         }
     from tenants.services import organisation_create
 
