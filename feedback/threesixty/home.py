@@ -1,5 +1,5 @@
 """The home page section of the 360 (registered in `FeedbackConfig.ready()`; see `people.home`): the 360s a
-colleague has been asked to answer, and a leader's own 360 whose results came in lately. Two queries at most."""
+colleague has been asked to answer, and a leader's own 360 whose results came in lately. One query."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from django.utils import timezone
 from people.home import HomeSection
 from people.models import User
 
-from ..models import ThreeSixty
-from .selectors import asks_waiting_for, three_sixties_of
+from .selectors import home_three_sixties
 
 # people.home's table: asks are timely (they close), so they come after what is new on your journal and before
 # the prompts waiting for you.
@@ -20,16 +19,13 @@ RESULTS_FRESH = timedelta(days=14)
 
 
 def threesixty_section(user: User) -> HomeSection | None:
-    asks = list(asks_waiting_for(user)[:5])
-    ready: ThreeSixty | None = None
-    if user.is_leader:
-        ready = three_sixties_of(user).filter(
-            round__closed_at__gte=timezone.now() - RESULTS_FRESH
-        ).first()
+    found = home_three_sixties(user, fresh_since=timezone.now() - RESULTS_FRESH)
+    asks = [t for t in found if t.leader_id != user.pk][:5]
+    ready = next((t for t in found if t.leader_id == user.pk), None)
     if not asks and ready is None:
         return None
     if len(asks) == 1:
-        title = f"{asks[0].round.three_sixty.leader.get_short_name()} asked for your feedback"
+        title = f"{asks[0].leader.get_short_name()} asked for your feedback"
     elif asks:
         title = "People asked for your feedback"
     else:

@@ -122,6 +122,21 @@ def asks_waiting_for(user: User) -> QuerySet[Respondent]:
     )
 
 
+def home_three_sixties(user: User, *, fresh_since: datetime) -> list[ThreeSixty]:
+    """For the home page, in one query: 360s `user` is asked to answer and still can (soonest to close first), and
+    their own 360 if it closed since `fresh_since`."""
+    if not _real(user):
+        return []
+    now = timezone.now()
+    asked = Respondent.objects.filter(round_id=OuterRef("round_id"), user=user, answered=False)
+    return list(
+        ThreeSixty.objects.filter(
+            (Q(Exists(asked), round__closed_at__isnull=True, round__closes_at__gt=now) & ~Q(leader=user))
+            | Q(leader=user, round__closed_at__gte=fresh_since)
+        ).select_related("round", "leader").order_by("round__closes_at", "id")[:10]
+    )
+
+
 def access_ask_by_id(*, user: User, pk: int) -> Respondent:
     """The ask of 360 `pk` addressed to `user` (answered or not, open or not); one 404 for any other."""
     respondent = (
