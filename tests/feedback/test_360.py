@@ -343,3 +343,13 @@ def test_the_demo_leader_gets_a_finished_360_beside_their_self_checks_once(alpha
         assert results.difference is not None and results.comments
     page = client_for(alpha, people["mentor"]).get(f"/feedback/360/{three_sixty.pk}/summary/")
     assert page.status_code == 200
+
+
+def test_a_link_from_one_organisation_means_nothing_in_another(alpha, beta):
+    leader = make_person(alpha, ["leader"])
+    raters = [make_person(alpha, ["leader"]) for _ in range(2)]
+    three_sixty = ask(alpha, leader, raters, ["fern@example.org"])
+    token = link_for(alpha, three_sixty, "fern@example.org")
+    at_beta = client_for(beta).get(f"/feedback/360/r/{token}/")
+    assert at_beta.status_code == 404 and "This link no longer works" in at_beta.content.decode()
+    assert client_for(alpha).get(f"/feedback/360/r/{token}/").status_code == 200
