@@ -344,6 +344,8 @@ def meeting_edit(request: HttpRequest, pk: int, meeting: int) -> HttpResponse:
 @set_page
 def meeting_cancel(request: HttpRequest, pk: int, meeting: int) -> HttpResponse:
     found = _meeting(request, pk, meeting)
+    if not found.viewer_is_facilitator:
+        raise Http404
     try:
         services.meeting_cancel(meeting=found, by=request.user)
     except services.SetError as error:
