@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 
+from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 from playwright.sync_api import Browser, BrowserContext, expect
 from playwright.sync_api import Error as PlaywrightError
@@ -258,6 +260,20 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
         member_end(membership=member_add(team=team, user=admin))
         member_add(team=team, user=admin)
         team_archive(team=team_create(name="Old Oak"))
+        # The team's recurring problems (learningsets), and a Five whys entry in the journal.
+        from learningsets.problems_services import problem_add
+
+        team_problem = problem_add(
+            team=team, by=leader, owner=leader, title="The medication round runs late after the morning handover",
+            steps={"problem": "Most mornings the round starts at twenty to nine.", "why1": "Handover overruns.",
+                   "why2": "Nights say everything out loud.", "root": "No time to read the notes.",
+                   "action": "Ten quiet minutes to read first."},
+            look_again_on=timezone.localdate() + timedelta(days=12), status="trying",
+        )
+        five_whys_entry = entry_create(
+            author=leader, title="Why the medication round keeps running late", template="five-whys",
+            fields={"fw_problem": "The round starts late.", "fw_why1": "Handover overruns.", "fw_root": "No time."},
+        )
     # A team pulse the leader leads: one round that reached k (with a comment), one open that the leader has not
     # answered yet (so it is on their home page).
     colleagues = [make_person(alpha, ["leader"], name=f"Colleague {n} Featherstonehaugh") for n in range(3)]
@@ -322,6 +338,11 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "delete entry": org(f"/journal/{entry.pk}/delete/"),
             "delete account": org("/journal/account/delete/"),
             "my teams": org("/teams/"), "team": org(f"/teams/{team.pk}/"),
+            "five whys entry": org(f"/journal/{five_whys_entry.pk}/"),
+            "team problems": org(f"/teams/{team.pk}/problems/"),
+            "team problem": org(f"/teams/{team.pk}/problems/{team_problem.pk}/"),
+            "add a team problem": org(f"/teams/{team.pk}/problems/new/"),
+            "change a team problem": org(f"/teams/{team.pk}/problems/{team_problem.pk}/edit/"),
             "team pulse": org(f"/feedback/pulse/team/{pulse_team.pk}/"),
             "answer the pulse": org(f"/feedback/pulse/{pulse_round}/"),
             "360 feedback": org("/feedback/360/"), "360 results": org(f"/feedback/360/{closed_360.pk}/"),
@@ -331,6 +352,7 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             **accounts,
         }, {
             "new entry": (org("/journal/new/"), "Save entry"),
+            "add a team problem": (org(f"/teams/{team.pk}/problems/new/"), "Add it to the list"),
             "answer the pulse": (org(f"/feedback/pulse/{pulse_round}/"), "Send my answer"),
             "answer a 360": (org(f"/feedback/360/{open_360.pk}/answer/"), "Send my answers"),
             "ask for a 360": (org("/feedback/360/new/"), "Ask them"),
@@ -355,6 +377,7 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "learning report": org("/manage/learning/"), "prompt defaults": org("/manage/prompts/"),
             "settings": org("/manage/settings/"), "manage teams": org("/manage/teams/"),
             "manage team": org(f"/manage/teams/{team.pk}/"), "manage feedback": org("/manage/feedback/"),
+            "team problems, read by an admin": org(f"/teams/{team.pk}/problems/"),
             "team pulse": org(f"/feedback/pulse/team/{pulse_team.pk}/"),
             "pulse rhythm": org(f"/feedback/pulse/team/{pulse_team.pk}/rhythm/"),
             "360 feedback": org("/feedback/360/"), "open 360": org(f"/feedback/360/{open_360.pk}/"), **accounts,
