@@ -46,5 +46,5 @@ _PATTERN = re.compile(r"^(?:" + "|".join(re.escape(opening) for opening in ADVIC
 def sounds_like_advice(question: str) -> bool:
     """Whether `question` starts the way advice does ("Have you tried…", "Why don't you…", "You should…")."""
     text = " ".join(question.translate(_QUOTES).lower().split())
-    text = text.lstrip("\"'(-–— ")
+    text = text.lstrip("\"'“”«(-–— ")
     return bool(_PATTERN.match(text))
