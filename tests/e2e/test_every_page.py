@@ -260,6 +260,26 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
         member_end(membership=member_add(team=team, user=admin))
         member_add(team=team, user=admin)
         team_archive(team=team_create(name="Old Oak"))
+        # Strengths and growth: the leader shows their strengths to the team; the admin (a member of the leader's
+        # team) supervises the leader, suggested a hope and offered a stretch; the leader offered the admin one.
+        from supervision.selectors.growth import supervisors_of
+        from supervision.services import growth
+        from supervision.services.sessions import relationship_create
+        from teams.strength_services import strengths_save
+
+        strengths_save(user=leader, picks=["ideas", "calm", "families", "teaching"], shown_to_team=True,
+                       own_words="I can usually find the one thing that settles someone who is frightened at night")
+        strengths_save(user=admin, picks=["done", "detail"], own_words="", shown_to_team=True)
+        if not supervisors_of(leader).filter(pk=admin.pk).exists():
+            relationship_create(supervisor=admin, supervisee=leader, end_current=True)
+        growth.growth_profile_save(person=leader, hopes="Lead the move to the new care-planning system",
+                                   growth_edges="Letting others lead, even when I could do it faster")
+        growth.suggestion_make(person=leader, by=admin, area="hope", text="Become a registered manager one day")
+        stretch_for_leader = growth.stretch_offer(
+            person=leader, by=admin, kind="learning_set",
+            words="Bring the rota problem to the next action learning set and present it. I'll help you prepare.",
+        )
+        growth.stretch_offer(person=admin, by=leader, kind="handover")
         # The team's recurring problems (learningsets), and a Five whys entry in the journal.
         from learningsets.problems_services import problem_add
 
@@ -338,6 +358,10 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "delete entry": org(f"/journal/{entry.pk}/delete/"),
             "delete account": org("/journal/account/delete/"),
             "my teams": org("/teams/"), "team": org(f"/teams/{team.pk}/"),
+            "your strengths": org("/teams/strengths/"), "growing": org("/growing/"),
+            "growth profile": org("/growing/profile/"), "change growth profile": org("/growing/profile/edit/"),
+            "offer a stretch": org("/growing/offer/"),
+            "a stretch offered to you": org(f"/growing/opportunities/{stretch_for_leader.pk}/"),
             "five whys entry": org(f"/journal/{five_whys_entry.pk}/"),
             "team problems": org(f"/teams/{team.pk}/problems/"),
             "team problem": org(f"/teams/{team.pk}/problems/{team_problem.pk}/"),
@@ -352,6 +376,7 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             **accounts,
         }, {
             "new entry": (org("/journal/new/"), "Save entry"),
+            "offer a stretch": (org("/growing/offer/"), "Offer it"),
             "add a team problem": (org(f"/teams/{team.pk}/problems/new/"), "Add it to the list"),
             "answer the pulse": (org(f"/feedback/pulse/{pulse_round}/"), "Send my answer"),
             "answer a 360": (org(f"/feedback/360/{open_360.pk}/answer/"), "Send my answers"),
@@ -362,7 +387,7 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "home": org("/"), "learning home": org("/learn/"), "journal": org("/journal/"),
             "mentoring": org("/mentoring/"), "digest": org("/mentoring/digest/"),
             "shared entry": org(f"/journal/{entry.pk}/"), "edit reply": org(f"/journal/comments/{comment.pk}/edit/"),
-            "notifications": org("/notifications/"), "360 feedback": org("/feedback/360/"),
+            "notifications": org("/notifications/"), "360 feedback": org("/feedback/360/"), "growing": org("/growing/"),
             "shared 360 summary": org(f"/feedback/360/{closed_360.pk}/summary/"), **accounts,
         }, {}),
         "admin": (admin.email, org("/accounts/login/"), {
@@ -377,12 +402,15 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "learning report": org("/manage/learning/"), "prompt defaults": org("/manage/prompts/"),
             "settings": org("/manage/settings/"), "manage teams": org("/manage/teams/"),
             "manage team": org(f"/manage/teams/{team.pk}/"), "manage feedback": org("/manage/feedback/"),
+            "growing leaders": org("/manage/supervision/growing/"), "growing": org("/growing/"),
+            "a supervisee's growth profile": org(f"/growing/people/{leader.pk}/"),
             "team problems, read by an admin": org(f"/teams/{team.pk}/problems/"),
             "team pulse": org(f"/feedback/pulse/team/{pulse_team.pk}/"),
             "pulse rhythm": org(f"/feedback/pulse/team/{pulse_team.pk}/rhythm/"),
             "360 feedback": org("/feedback/360/"), "open 360": org(f"/feedback/360/{open_360.pk}/"), **accounts,
         }, {
             "manage teams": (org("/manage/teams/"), "Make the team"),
+            "suggest an addition": (org(f"/growing/people/{leader.pk}/"), "Suggest it"),
             "add to a team": (org(f"/manage/teams/{team.pk}/"), "Add to the team"),
             "invitations": (org("/manage/invitations/"), "Send invitation"),
             "pairings": (org("/manage/pairings/"), "Pair them"),
