@@ -234,6 +234,36 @@ CASES: dict[str, Case] = {
     "supervision:growth:opportunity_answer": Case("mentor", "/growing/opportunities/{stretch}/answer/",
                                                   {"answer": "accept"}),
     "supervision:growth:opportunity_done": Case("mentor", "/growing/opportunities/{stretch_accepted}/done/"),
+    # Action learning sets: the leader facilitates the Birch set and is in it; the admin is invited to it
+    "learningsets:new": Case("admin", "/sets/new/", {
+        "name": "Oak set", "members": "{spare}", "facilitator": "{leader}", "rhythm": "5", "meeting_minutes": "120",
+        "place": "Room 1",
+    }),
+    "learningsets:accept": Case("admin", "/sets/{set}/accept/"),
+    "learningsets:decline": Case("admin", "/sets/{set}/decline/"),
+    "learningsets:leave": Case("leader", "/sets/{set}/leave/"),
+    "learningsets:member_invite": Case("leader", "/sets/{set}/members/", {"invite-person": "{no_email}"}),
+    "learningsets:member_remove": Case("leader", "/sets/{set}/members/{set_place}/remove/"),
+    "learningsets:rhythm": Case("leader", "/sets/{set}/rhythm/", {"rhythm-rhythm": "5"}),
+    "learningsets:meeting_new": Case("leader", "/sets/{set}/meetings/new/", {
+        "meeting-day": "2031-03-04", "meeting-time": "14:00", "meeting-minutes": "120", "meeting-place": "Room 1",
+        "meeting-presenter": "{spare}",
+    }),
+    "learningsets:meeting_edit": Case("leader", "/sets/{set}/meetings/{set_upcoming}/edit/", {
+        "meeting-day": "2031-03-05", "meeting-time": "10:00", "meeting-minutes": "90", "meeting-place": "Room 2",
+    }),
+    "learningsets:meeting_cancel": Case("leader", "/sets/{set}/meetings/{set_upcoming}/cancel/"),
+    "learningsets:meeting_presenter": Case("leader", "/sets/{set}/meetings/{set_upcoming}/presenter/",
+                                           {"presenter-presenter": "{spare}"}),
+    "learningsets:meeting_brief": Case("leader", "/sets/{set}/meetings/{set_upcoming}/brief/", {
+        "shape": "five-whys", "brief-part_problem": "Late handovers", "brief-part_why1": "Tired", "brief-brief": "",
+    }),
+    "learningsets:question_add": Case("leader", "/sets/{set}/meetings/{set_held}/questions/",
+                                      {"question-question": "What would help?", "question-ask_anyway": ""}),
+    "learningsets:action": Case("leader", "/sets/{set}/meetings/{set_own}/action/", {"action-action": "Ask"}),
+    "learningsets:report": Case("leader", "/sets/{set}/meetings/{set_own}/report/", {"report-report": "Went well"}),
+    "learningsets:attendance": Case("leader", "/sets/{set}/meetings/{set_held}/attendance/",
+                                    {"attendance-present": "{spare}"}),
     # Learning
     "courses_manage:report": Case("admin", "/manage/learning/"),
     "courses:home": Case("leader", "/learn/"),
@@ -477,6 +507,27 @@ def world(alpha) -> World:
             "growth_suggestion": growth.suggestion_make(person=mentor, by=admin, area="hope", text="Lead").pk,
             "stretch": growth.stretch_offer(person=mentor, by=admin, kind="team_meeting").pk,
             "stretch_accepted": accepted.pk,
+        }
+        # Action learning sets: the leader facilitates the Birch set and is one of its members, with the spare and
+        # both mentors; the admin is invited and has not accepted. Two meetings began half an hour ago (the spare
+        # presents at one; the leader at the other, with an action), and one is booked in a month (the leader).
+        from learningsets import services as sets
+
+        learning_set = sets.set_create(by=admin, name="Birch set", facilitator=leader,
+                                       members=[leader, spare, mentor, mentor2, admin])
+        for person in (leader, spare, mentor, mentor2):
+            sets.place_accept(place=learning_set.members.get(user=person), user=person)
+        began = timezone.now() - timedelta(minutes=30)
+        set_held = sets.meeting_book(learning_set=learning_set, by=leader, starts_at=began, presenter=spare,
+                                     allow_past=True)
+        set_own = sets.meeting_book(learning_set=learning_set, by=leader, starts_at=began + timedelta(minutes=1),
+                                    presenter=leader, allow_past=True)
+        sets.action_record(meeting=set_own, by=leader, text="Ask the night team")
+        set_upcoming = sets.meeting_book(learning_set=learning_set, by=leader, presenter=leader,
+                                         starts_at=timezone.now() + timedelta(days=30))
+        ids |= {
+            "set": learning_set.pk, "set_place": learning_set.members.get(user=mentor2).pk, "set_held": set_held.pk,
+            "set_own": set_own.pk, "set_upcoming": set_upcoming.pk,
         }
     from tenants.services import organisation_create
 
