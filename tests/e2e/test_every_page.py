@@ -294,6 +294,24 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             author=leader, title="Why the medication round keeps running late", template="five-whys",
             fields={"fw_problem": "The round starts late.", "fw_why1": "Handover overruns.", "fw_root": "No time."},
         )
+        # An action learning set the leader facilitates and is in, with the admin; the mentor is invited. One
+        # meeting began half an hour ago (the admin presents, with a brief and questions), the next is in a month
+        # (the leader presents).
+        from learningsets import services as sets
+
+        set_people = [make_person(alpha, ["leader"], name=f"Set member {n} Featherstonehaugh") for n in range(2)]
+        learning_set = sets.set_create(
+            by=leader, name="Leads across the houses, weekdays and weekend nights", facilitator=leader,
+            members=[leader, admin, *set_people, mentor], place="The small lounge at Rowan Court",
+        )
+        for person in (leader, admin, *set_people):
+            sets.place_accept(place=learning_set.members.get(user=person), user=person)
+        set_held = sets.meeting_book(learning_set=learning_set, by=leader, presenter=admin, allow_past=True,
+                                     starts_at=timezone.now() - timedelta(minutes=30))
+        sets.brief_post(meeting=set_held, by=admin, text="Our two o'clock handover keeps getting squeezed.")
+        sets.question_add(meeting=set_held, by=leader, text="What does a good handover look like to you?")
+        set_next = sets.meeting_book(learning_set=learning_set, by=leader, presenter=leader,
+                                     starts_at=timezone.now() + timedelta(days=30))
     # A team pulse the leader leads: one round that reached k (with a comment), one open that the leader has not
     # answered yet (so it is on their home page).
     colleagues = [make_person(alpha, ["leader"], name=f"Colleague {n} Featherstonehaugh") for n in range(3)]
@@ -373,8 +391,18 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "360 summary": org(f"/feedback/360/{closed_360.pk}/summary/"),
             "share a 360": org(f"/feedback/360/{closed_360.pk}/share/"),
             "answer a 360": org(f"/feedback/360/{open_360.pk}/answer/"), "ask for a 360": org("/feedback/360/new/"),
+            "learning sets": org("/sets/"), "start a set": org("/sets/new/"),
+            "a learning set": org(f"/sets/{learning_set.pk}/"),
+            "a set meeting, facilitating": org(f"/sets/{learning_set.pk}/meetings/{set_held.pk}/"),
+            "the next set meeting, presenting": org(f"/sets/{learning_set.pk}/meetings/{set_next.pk}/"),
+            "a set brief, Five whys": org(f"/sets/{learning_set.pk}/meetings/{set_next.pk}/brief/?shape=five-whys"),
+            "book a set meeting": org(f"/sets/{learning_set.pk}/meetings/new/"),
+            "change a set meeting": org(f"/sets/{learning_set.pk}/meetings/{set_next.pk}/edit/"),
+            "leave a set": org(f"/sets/{learning_set.pk}/leave/"),
             **accounts,
         }, {
+            "start a set": (org("/sets/new/"), "Start the set and invite them"),
+            "book a set meeting": (org(f"/sets/{learning_set.pk}/meetings/new/"), "Book it"),
             "new entry": (org("/journal/new/"), "Save entry"),
             "offer a stretch": (org("/growing/offer/"), "Offer it"),
             "add a team problem": (org(f"/teams/{team.pk}/problems/new/"), "Add it to the list"),
@@ -388,7 +416,8 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "mentoring": org("/mentoring/"), "digest": org("/mentoring/digest/"),
             "shared entry": org(f"/journal/{entry.pk}/"), "edit reply": org(f"/journal/comments/{comment.pk}/edit/"),
             "notifications": org("/notifications/"), "360 feedback": org("/feedback/360/"), "growing": org("/growing/"),
-            "shared 360 summary": org(f"/feedback/360/{closed_360.pk}/summary/"), **accounts,
+            "shared 360 summary": org(f"/feedback/360/{closed_360.pk}/summary/"),
+            "a learning set invitation": org(f"/sets/{learning_set.pk}/"), **accounts,
         }, {}),
         "admin": (admin.email, org("/accounts/login/"), {
             "home": org("/"), "welcome": org("/welcome/"), **learning, **own_journal,
@@ -407,7 +436,10 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "team problems, read by an admin": org(f"/teams/{team.pk}/problems/"),
             "team pulse": org(f"/feedback/pulse/team/{pulse_team.pk}/"),
             "pulse rhythm": org(f"/feedback/pulse/team/{pulse_team.pk}/rhythm/"),
-            "360 feedback": org("/feedback/360/"), "open 360": org(f"/feedback/360/{open_360.pk}/"), **accounts,
+            "360 feedback": org("/feedback/360/"), "open 360": org(f"/feedback/360/{open_360.pk}/"),
+            "manage learning sets": org("/manage/sets/"),
+            "a learning set, managed": org(f"/manage/sets/{learning_set.pk}/"),
+            "a set meeting, presenting": org(f"/sets/{learning_set.pk}/meetings/{set_held.pk}/"), **accounts,
         }, {
             "manage teams": (org("/manage/teams/"), "Make the team"),
             "suggest an addition": (org(f"/growing/people/{leader.pk}/"), "Suggest it"),
