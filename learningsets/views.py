@@ -394,13 +394,13 @@ def meeting_brief(request: HttpRequest, pk: int, meeting: int) -> HttpResponse:
                               **{f"part_{k}": v for k, v in (found.brief_parts or {}).items()}})
     if request.method == "POST" and form.is_valid():
         try:
-            services.brief_post(meeting=found, by=request.user, text=form.cleaned_data["brief"],
-                                template=shape.key if shape else "", parts=form.parts())
+            posted = services.brief_post(meeting=found, by=request.user, text=form.cleaned_data["brief"],
+                                         template=shape.key if shape else "", parts=form.parts())
         except services.SetError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Your brief is posted. Only the set can read it."
-                             if found.brief_posted_at else "Your brief is taken down.")
+                             if posted.brief_posted_at else "Your brief is taken down.")
             return redirect("learningsets:meeting", pk=pk, meeting=found.pk)
     return render(request, "learningsets/brief.html", {
         "set": found.learning_set, "meeting": found, "form": form, "shape": shape, "shapes": briefs.shapes(),
