@@ -18,7 +18,6 @@ NAV_ROOTS = [
     ("mentoring", "reflections:mentoring"),
     ("teams", "teams:mine"),
     ("threesixty", "feedback:threesixty:home"),
-    ("sets", "learningsets:home"),
     ("manage", "people:manage"),
 ]
 

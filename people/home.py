@@ -25,9 +25,9 @@ empty state, so it leads with what is new and what is next. The numbers in use:
     25  your team's pulse is open, two minutes                   feedback (pulse)
     28  360s you are asked to answer; your 360's results         feedback (360)
     30  prompts waiting                                          reflections
-    32  set invitations, your sets' next meetings, you present   learningsets
     33  a stretch offered to you; suggestions to your profile    supervision (growth)
     35  your teams, and which you lead                           teams
+    38  set invitations, your sets' next meetings, you present   learningsets
     40  the lesson to continue                                   courses
     50  invitations and set-up steps waiting for an admin       people
 
