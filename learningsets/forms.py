@@ -11,7 +11,7 @@ from .clock import organisation_zone
 from .models import MAX_MEMBERS, MIN_MEMBERS
 from .services import ACTION_MAX, BRIEF_MAX, MINUTES_MAX, MINUTES_MIN, NAME_MAX, PLACE_MAX, QUESTION_MAX, REPORT_MAX
 
-RHYTHM_CHOICES = [("", "No rhythm: I'll book each meeting by date"), ("4", "Every 4 weeks"),
+RHYTHM_CHOICES = [("", "None: book each meeting by date"), ("4", "Every 4 weeks"),
                   ("5", "Every 5 weeks"), ("6", "Every 6 weeks")]
 
 
