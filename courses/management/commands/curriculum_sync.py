@@ -35,10 +35,14 @@ class Command(BaseCommand):
             .order_by("pk").values_list("schema_name", flat=True)
         )
         total = SyncResult()
-        self.stdout.write(f"Syncing the curriculum into {len(schemas)} schema{'s' if len(schemas) != 1 else ''}.")
+        quiet = options["verbosity"] == 0
+        if not quiet:
+            self.stdout.write(f"Syncing the curriculum into {len(schemas)} schema{'s' if len(schemas) != 1 else ''}.")
         for index, schema_name in enumerate(schemas, start=1):
             with schema_context(schema_name):
                 result = curriculum_sync(options["content"])
             total = total + result
-            self.stdout.write(f"{progress_bar(index, len(schemas))} {schema_name}: {result}")
-        self.stdout.write(self.style.SUCCESS(f"Done: {total}."))
+            if not quiet:
+                self.stdout.write(f"{progress_bar(index, len(schemas))} {schema_name}: {result}")
+        if not quiet:
+            self.stdout.write(self.style.SUCCESS(f"Done: {total}."))
