@@ -110,6 +110,28 @@ class InviteForm(forms.Form):
         self.fields["person"].label_from_instance = _name
 
 
+class FacilitatorForm(forms.Form):
+    """Who facilitates next: one of the set's members who has joined it. The choice is a person's id; the view finds
+    their place in the set (404 for anyone else), so the list is drawn from what the page has already read."""
+
+    person = forms.IntegerField(
+        label="Hand the role to", min_value=1, max_value=2**31 - 1, widget=forms.Select,
+        error_messages={"required": "Choose who facilitates next.", "invalid": "Choose someone from the list.",
+                        "min_value": "Choose someone from the list.", "max_value": "Choose someone from the list."},
+    )
+    leave = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], prefix: str = "handover", label: str = "",
+                 **kwargs: Any) -> None:
+        super().__init__(*args, prefix=prefix, **kwargs)
+        self.offer(people)
+        if label:
+            self.fields["person"].label = label
+
+    def offer(self, people: list[tuple[int, str]]) -> None:
+        self.fields["person"].widget.choices = [("", "Choose someone"), *people]
+
+
 class RhythmForm(forms.Form):
     rhythm = forms.TypedChoiceField(
         label="How often the set meets", choices=RHYTHM_CHOICES, coerce=_rhythm, empty_value=None, required=False,

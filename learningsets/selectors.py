@@ -284,7 +284,8 @@ def own_attended(user: User) -> QuerySet[Attendance]:
 
 
 def sets_for_admin() -> QuerySet[LearningSet]:
-    """Every set with its facilitator's name, how many members have accepted and are invited, meetings held and
+    """Every set with its facilitator's name (`has_facilitator` false when nobody facilitates: their account was
+    closed, or they declined), how many members have accepted and are invited, meetings held and
     booked, and attendances recorded: numbers and dates only. One query."""
     now = timezone.now()
     open_ = Q(members__ended_at__isnull=True, members__user__is_active=True)
@@ -294,6 +295,7 @@ def sets_for_admin() -> QuerySet[LearningSet]:
             member_count=Count("members", filter=open_ & Q(members__accepted_at__isnull=False), distinct=True),
             invited_count=Count("members", filter=open_ & Q(members__accepted_at__isnull=True), distinct=True),
             facilitator_name=Subquery(facilitator.values("user__full_name")[:1]),
+            has_facilitator=Exists(facilitator),
             held_count=Subquery(
                 Meeting.objects.filter(learning_set=OuterRef("pk"), cancelled_at__isnull=True, starts_at__lte=now)
                 .order_by().values("learning_set").annotate(n=Count("pk")).values("n")[:1],

@@ -2,9 +2,10 @@
 
 Who does what:
 - An admin or a team lead starts a set (4 to 8 members and a facilitator, who may be one of them).
-- Everyone invited accepts the agreement (or declines); anyone may leave; the facilitator removes a member,
-  invites someone new (up to 8 members), books, changes and cancels meetings, sets the rhythm and records
-  attendance.
+- Everyone invited accepts the agreement (or declines); anyone may leave, except the facilitator, who hands the
+  role to another member first (`facilitator_hand_over`, which is also how an admin appoints one when the set has
+  none, or its facilitator's account was closed); the facilitator removes a member, invites someone new (up to 8
+  members), books, changes and cancels meetings, sets the rhythm and records attendance.
 - The presenter (or the facilitator) hands the presenting to another member; the presenter posts the brief,
   records the action they commit to and, at the next meeting, reports back on it.
 - Any member with an accepted place adds open questions to the presenter's list.
@@ -214,9 +215,52 @@ def place_decline(*, place: SetMember, user: User) -> SetMember:
 
 @transaction.atomic
 def place_leave(*, place: SetMember, user: User) -> SetMember:
-    """`user` leaves: from their next request they see nothing of the set."""
+    """`user` leaves: from their next request they see nothing of the set. The facilitator hands the role on first
+    (`facilitator_hand_over`), or nobody could book the set's meetings."""
     place = _open_place(place, user)
+    if place.is_facilitator:
+        raise SetError(FACILITATOR_CANNOT_LEAVE)
     return _end(place, EndedHow.LEFT)
+
+
+FACILITATOR_CANNOT_LEAVE = ("You facilitate this set, so hand the role to another member before you leave: without a "
+                            "facilitator, nobody can book its meetings.")
+
+
+@transaction.atomic
+def facilitator_hand_over(*, learning_set: LearningSet, by: User, to: User, then_leave: bool = False) -> SetMember:
+    """The one rule for who facilitates a set. The facilitator hands the role to another member with an accepted
+    place, or an admin of the organisation appoints one (admins still see nothing said in the set). Whoever
+    facilitated before stops: they stay in the set as a member if they are one (unless the facilitator asked to
+    leave too, `then_leave`); someone who only facilitated steps out of it. Returns the new facilitator's place."""
+    learning_set = _lock(learning_set)
+    own = _place_of(by, learning_set)
+    by_facilitator = own is not None and own.is_facilitator
+    if not by_facilitator and not (_is_active(by) and by.is_org_admin):
+        raise SetError("Only the set's facilitator, or an admin, can do that.")
+    if then_leave and not by_facilitator:
+        raise SetError("Only the facilitator can hand over and leave.")
+    new = selectors.accepted_places().select_for_update().filter(learning_set=learning_set, user=to).first()
+    if new is None:
+        raise SetError("Choose someone who has joined the set.")
+    if by_facilitator and new.user_id == by.pk:
+        raise SetError("Choose another member to hand the role to.")
+    if new.is_facilitator:
+        if then_leave:
+            raise SetError("Choose another member to hand over to.")
+        return new
+    # Every open facilitator's row (an account closed since still holds one): the constraint allows one at a time.
+    for old in SetMember.objects.select_for_update().select_related("learning_set").filter(
+        learning_set=learning_set, ended_at__isnull=True, is_facilitator=True
+    ):
+        if old.is_member and not (then_leave and old.user_id == by.pk):
+            old.is_facilitator = False
+            old.save(update_fields=["is_facilitator"])
+        else:  # the row keeps saying they facilitated; it ends
+            _end(old, EndedHow.LEFT if old.user_id == by.pk else EndedHow.HANDED_OVER)
+    new.is_facilitator = True
+    new.save(update_fields=["is_facilitator"])
+    return new
 
 
 @transaction.atomic
@@ -227,7 +271,8 @@ def place_remove(*, place: SetMember, by: User) -> SetMember:
         raise SetError("They are no longer in the set.")
     _facilitator_check(by, place.learning_set)
     if place.user_id == by.pk:
-        raise SetError("To step out yourself, leave the set instead.")
+        raise SetError("You can't remove yourself: hand over facilitating from the set's page, then leave the set "
+                       "instead.")
     return _end(place, EndedHow.REMOVED)
 
 

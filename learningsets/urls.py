@@ -15,6 +15,7 @@ urlpatterns = [
     path("sets/<int:pk>/leave/", views.set_leave, name="leave"),
     path("sets/<int:pk>/members/", views.member_invite, name="member_invite"),
     path("sets/<int:pk>/members/<int:place>/remove/", views.member_remove, name="member_remove"),
+    path("sets/<int:pk>/facilitator/", views.facilitator_hand_over, name="facilitator_hand_over"),
     path("sets/<int:pk>/rhythm/", views.rhythm, name="rhythm"),
     path("sets/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path(M, views.meeting_detail, name="meeting"),
@@ -29,6 +30,7 @@ urlpatterns = [
     path(M + "attendance/", views.attendance_record, name="attendance"),
     path("manage/sets/", views.manage_sets, name="manage"),
     path("manage/sets/<int:pk>/", views.manage_set, name="manage_set"),
+    path("manage/sets/<int:pk>/facilitator/", views.manage_set_facilitator, name="manage_set_facilitator"),
 ]
 
 # A team's recurring problems (/teams/<team>/problems/): learningsets/problems_urls.py.

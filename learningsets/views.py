@@ -31,6 +31,7 @@ from .forms import (
     ActionForm,
     AttendanceForm,
     BriefForm,
+    FacilitatorForm,
     InviteForm,
     MeetingForm,
     PresenterForm,
@@ -114,8 +115,13 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _set_page(request, learning_set)
 
 
+def _others_joined(people: list[SetMember], user) -> list[tuple[int, str]]:
+    """(user id, name) of the people who have joined the set, but `user`: whom the facilitator can hand over to."""
+    return [(p.user_id, p.user.get_full_name()) for p in people if p.accepted_at and p.user_id != user.pk]
+
+
 def _set_page(request: HttpRequest, learning_set: LearningSet, *, invite_form: InviteForm | None = None,
-              rhythm_form: RhythmForm | None = None) -> HttpResponse:
+              rhythm_form: RhythmForm | None = None, handover_form: FacilitatorForm | None = None) -> HttpResponse:
     now = timezone.now()
     people = selectors.set_people(learning_set)
     meetings = list(selectors.meetings_of(learning_set))
@@ -128,11 +134,15 @@ def _set_page(request: HttpRequest, learning_set: LearningSet, *, invite_form: I
         "cancelled": [m for m in meetings if m.is_cancelled and m.starts_at > now],
         "next": upcoming[0] if upcoming else None, "rota": rota,
         "agreement_template": AGREEMENT_TEMPLATE,
+        # Nobody facilitates (their account was closed, or they declined): nobody can book until an admin appoints.
+        "needs_facilitator": not any(p.is_facilitator for p in people),
     }
     if learning_set.viewer_is_facilitator:
         context["invite_form"] = invite_form or InviteForm(people=selectors.people_to_invite(learning_set))
         context["rhythm_form"] = rhythm_form or RhythmForm(initial={"rhythm": learning_set.rhythm_weeks or ""})
-    return render(request, "learningsets/set.html", context, status=400 if (invite_form or rhythm_form) else 200)
+        context["handover_form"] = handover_form or FacilitatorForm(people=_others_joined(people, request.user))
+    bad = invite_form or rhythm_form or handover_form
+    return render(request, "learningsets/set.html", context, status=400 if bad else 200)
 
 
 @require_POST
@@ -153,17 +163,35 @@ def set_decline(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("learningsets:home")
 
 
+LEFT_MESSAGE = "From now on you won't see anything in it. Meetings you attended stay on your CPD record."
+
+
+def _leave_page(request: HttpRequest, learning_set: LearningSet, *, handover_form: FacilitatorForm | None = None,
+                status: int = 200) -> HttpResponse:
+    context: dict[str, Any] = {"set": learning_set}
+    if learning_set.viewer_is_facilitator:
+        # The facilitator hands over first: the message and the form are right here, and one button does both.
+        context["cannot_leave"] = services.FACILITATOR_CANNOT_LEAVE
+        context["handover_form"] = handover_form or FacilitatorForm(
+            people=_others_joined(selectors.set_people(learning_set), request.user), initial={"leave": True},
+            label="Hand the role to",
+        )
+    return render(request, "learningsets/leave.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 @set_page
 def set_leave(request: HttpRequest, pk: int) -> HttpResponse:
     learning_set = selectors.access_set_by_id(request.user, pk)
     if request.method == "POST":
         place = get_object_or_404(SetMember, pk=learning_set.viewer_place_id)
-        services.place_leave(place=place, user=request.user)
-        messages.success(request, f"You have left {learning_set.name}. From now on you won't see anything in it. "
-                                  "Meetings you attended stay on your CPD record.")
+        try:
+            services.place_leave(place=place, user=request.user)
+        except services.SetError:
+            return _leave_page(request, learning_set, status=400)
+        messages.success(request, f"You have left {learning_set.name}. {LEFT_MESSAGE}")
         return redirect("learningsets:home")
-    return render(request, "learningsets/leave.html", {"set": learning_set})
+    return _leave_page(request, learning_set)
 
 
 def _facilitated(request: HttpRequest, pk: int) -> LearningSet:
@@ -192,9 +220,43 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @set_page
+def facilitator_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+    """The facilitator hands the role to another member who has joined (from the set page), or hands over and
+    leaves (from the leave page). Anyone not in the set, or not joined, as the choice: 404."""
+    learning_set = _facilitated(request, pk)
+    people = selectors.set_people(learning_set)
+    form = FacilitatorForm(request.POST, people=_others_joined(people, request.user))
+    if form.is_valid():
+        to = get_object_or_404(selectors.accepted_places().select_related("user"), learning_set=learning_set,
+                               user_id=form.cleaned_data["person"])
+        leave = form.cleaned_data["leave"]
+        try:
+            services.facilitator_hand_over(learning_set=learning_set, by=request.user, to=to.user, then_leave=leave)
+        except services.SetError as error:
+            form.add_error("person", str(error))
+        else:
+            name = to.user.get_full_name()
+            if leave or not learning_set.viewer_is_member:
+                messages.success(request, f"{name} facilitates {learning_set.name} now, and you have left it. "
+                                          f"{LEFT_MESSAGE}")
+                return redirect("learningsets:home")
+            messages.success(request, f"{name} facilitates the set now. You're still in it as a member.")
+            return redirect("learningsets:detail", pk=pk)
+    if request.POST.get("handover-leave"):
+        return _leave_page(request, learning_set, handover_form=form, status=400)
+    return _set_page(request, learning_set, handover_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@set_page
 def member_remove(request: HttpRequest, pk: int, place: int) -> HttpResponse:
+    """Two steps: the page says what removing means (they lose the whole set at once), then the button does it."""
     learning_set = _facilitated(request, pk)
     target = get_object_or_404(selectors.open_places().select_related("user"), pk=place, learning_set=learning_set)
+    if target.user_id == request.user.pk:
+        raise Http404
+    if request.method == "GET":
+        return render(request, "learningsets/remove.html", {"set": learning_set, "place": target})
     try:
         services.place_remove(place=target, by=request.user)
     except services.SetError as error:
@@ -503,8 +565,41 @@ def manage_sets(request: HttpRequest) -> HttpResponse:
 @not_stored
 @in_organisation_time
 def manage_set(request: HttpRequest, pk: int) -> HttpResponse:
+    return _manage_set_page(request, pk)
+
+
+def _manage_set_page(request: HttpRequest, pk: int, *, appoint_form: FacilitatorForm | None = None) -> HttpResponse:
     learning_set, people, meetings = selectors.set_outline_for_admin(pk)
+    current = [p for p in people if p.ended_at is None]
+    joined = [p for p in current if p.accepted_at and p.user.is_active]
+    facilitator = next((p for p in current if p.is_facilitator and p.user.is_active), None)
+    choices = [(p.user_id, p.user.get_full_name()) for p in joined if not p.is_facilitator]
+    if appoint_form is not None:
+        appoint_form.offer(choices)
     return render(request, "learningsets/manage/set.html", {
-        "set": learning_set, "current": [p for p in people if p.ended_at is None],
-        "past": [p for p in people if p.ended_at is not None], "meetings": meetings, "now": timezone.now(),
-    })
+        "set": learning_set, "current": current, "past": [p for p in people if p.ended_at is not None],
+        "meetings": meetings, "now": timezone.now(), "facilitator": facilitator,
+        "appoint_form": appoint_form or FacilitatorForm(people=choices, prefix="appoint", label="Appoint"),
+    }, status=400 if appoint_form else 200)
+
+
+@admin_required
+@require_POST
+@not_stored
+@in_organisation_time
+def manage_set_facilitator(request: HttpRequest, pk: int) -> HttpResponse:
+    """An admin appoints a facilitator from the set's members who have joined (through the same rule as a
+    handover). They see names only, never what is said in the set."""
+    learning_set = get_object_or_404(LearningSet, pk=pk)
+    form = FacilitatorForm(request.POST, people=[], prefix="appoint")
+    if form.is_valid():
+        to = get_object_or_404(selectors.accepted_places().select_related("user"), learning_set=learning_set,
+                               user_id=form.cleaned_data["person"])
+        try:
+            services.facilitator_hand_over(learning_set=learning_set, by=request.user, to=to.user)
+        except services.SetError as error:
+            form.add_error("person", str(error))
+        else:
+            messages.success(request, f"{to.user.get_full_name()} facilitates {learning_set.name} now.")
+            return redirect("learningsets:manage_set", pk=pk)
+    return _manage_set_page(request, pk, appoint_form=form)

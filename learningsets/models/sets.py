@@ -72,6 +72,7 @@ class EndedHow(models.TextChoices):
     LEFT = "left", "Left"
     REMOVED = "removed", "Removed by the facilitator"
     DECLINED = "declined", "Declined the invitation"
+    HANDED_OVER = "handed", "Stepped out when someone else was appointed to facilitate"
 
 
 class SetMember(models.Model):

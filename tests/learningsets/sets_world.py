@@ -113,8 +113,10 @@ def build_world(alpha, beta, *, with_meetings: bool = True) -> SetsWorld:
             )
             services.attendance_record(meeting=held, by=facilitator, present=[members[0].pk, members[1].pk])
         services.place_leave(place=place_of(former, learning_set), user=former)
+        ellis_place = place_of(members[1], learning_set).pk
     return SetsWorld(
         marker=marker, learning_set=learning_set, other_set=other_set, held=held, upcoming=upcoming, lead=lead,
         facilitator=facilitator, members=members, invited=invited, former=former, other_member=others[0],
-        admin=admin, mentor=mentor, beta_user=beta_user, operator=operator, extra={"others": others, "team": team},
+        admin=admin, mentor=mentor, beta_user=beta_user, operator=operator,
+        extra={"others": others, "team": team, "ellis_place": ellis_place},
     )

@@ -37,7 +37,7 @@ def _client(world, viewer: str, alpha, beta):
 
 def _ids(world) -> dict[str, int]:
     return {"set": world.learning_set.pk, "held": world.held.pk, "upcoming": world.upcoming.pk,
-            "other_set": world.other_set.pk}
+            "other_set": world.other_set.pk, "ellis_place": world.extra["ellis_place"]}
 
 
 # surface -> (url, who may see it, whether the planted content shows there). Listings answer 200 to everyone
@@ -49,6 +49,7 @@ SURFACES: dict[str, tuple[str, set[str], bool]] = {
     "calendar file": ("/sets/{set}/meetings/{upcoming}/meeting.ics", {"member", "facilitator"}, False),
     "brief page": ("/sets/{set}/meetings/{held}/brief/", {"member"}, True),
     "leave page": ("/sets/{set}/leave/", {"member", "facilitator"}, False),
+    "removing a member, asked first": ("/sets/{set}/members/{ellis_place}/remove/", {"facilitator"}, False),
     "book a meeting": ("/sets/{set}/meetings/new/", {"facilitator"}, False),
     "change a meeting": ("/sets/{set}/meetings/{upcoming}/edit/", {"facilitator"}, False),
     "manage set": ("/manage/sets/{set}/", {"admin"}, False),
@@ -129,7 +130,8 @@ def _state(organisation) -> dict[str, object]:
     with tenant_context(organisation):
         return {
             "sets": sorted(LearningSet.objects.values_list("pk", "name", "rhythm_weeks")),
-            "places": sorted(SetMember.objects.values_list("pk", "user_id", "accepted_at", "ended_at")),
+            "places": sorted(SetMember.objects.values_list("pk", "user_id", "accepted_at", "ended_at",
+                                                           "is_facilitator")),
             "meetings": sorted(Meeting.objects.values_list(
                 "pk", "starts_at", "cancelled_at", "presenter_id", "brief", "action", "report", "sequence",
             )),
@@ -143,7 +145,12 @@ def _state(organisation) -> dict[str, object]:
 WRITES: dict[str, tuple[str, dict[str, str], set[str]]] = {
     "accept": ("/sets/{set}/accept/", {}, {"invited"}),
     "decline": ("/sets/{set}/decline/", {}, {"invited"}),
-    "leave": ("/sets/{set}/leave/", {}, {"member", "facilitator"}),
+    # The facilitator hands the role on before leaving (their post is refused, 400, nothing changed).
+    "leave": ("/sets/{set}/leave/", {}, {"member"}),
+    "hand over": ("/sets/{set}/facilitator/", {"handover-person": "{cass}"}, {"facilitator"}),
+    "hand over and leave": ("/sets/{set}/facilitator/", {"handover-person": "{cass}", "handover-leave": "True"},
+                            {"facilitator"}),
+    "appoint a facilitator": ("/manage/sets/{set}/facilitator/", {"appoint-person": "{cass}"}, {"admin"}),
     "invite": ("/sets/{set}/members/", {"invite-person": "{mentor}"}, {"facilitator"}),
     "remove": ("/sets/{set}/members/{ellis_place}/remove/", {}, {"facilitator"}),
     "rhythm": ("/sets/{set}/rhythm/", {"rhythm-rhythm": "6"}, {"facilitator"}),
