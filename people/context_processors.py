@@ -1,7 +1,8 @@
 """Which item of the main navigation the page belongs to (`nav_section`): exactly one, or none.
 
 The section is the longest of the navigation's paths that the page's path starts with ("/learn/manage/" is
-Manage, not Learning as well). A view that knows better says so in its context (a mentor reading a leader's
+Manage, not Learning as well); several paths may belong to one section (Growing is /growing/, /supervision/,
+/feedback/360/ and /sets/). A view that knows better says so in its context (a mentor reading a leader's
 entry at /journal/<id>/ is mentoring, not their own journal): what a view passes wins over this.
 """
 
@@ -17,7 +18,11 @@ NAV_ROOTS = [
     ("journal", "reflections:journal"),
     ("mentoring", "reflections:mentoring"),
     ("teams", "teams:mine"),
-    ("threesixty", "feedback:threesixty:home"),
+    # Growing with others: growth, supervision, 360 feedback and learning sets are one item ("Growing").
+    ("growing", "supervision:growth:home"),
+    ("growing", "supervision:home"),
+    ("growing", "feedback:threesixty:home"),
+    ("growing", "learningsets:home"),
     ("manage", "people:manage"),
 ]
 

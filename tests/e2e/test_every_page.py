@@ -280,6 +280,27 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             words="Bring the rota problem to the next action learning set and present it. I'll help you prepare.",
         )
         growth.stretch_offer(person=admin, by=leader, kind="handover")
+        # Supervision between them (the admin supervises the leader): a session held an hour ago with a check-in
+        # shown, an agenda item, a record in two versions and an action; the next one booked in a fortnight.
+        from supervision.selectors.sessions import current_relationships
+        from supervision.services import sessions as supervision
+
+        supervising = current_relationships().get(supervisor=admin, supervisee=leader)
+        supervision_held = supervision.session_schedule(
+            relationship=supervising, by=admin, starts_at=timezone.now() - timedelta(hours=1),
+            place="The small lounge at Rowan Court",
+        )
+        supervision.checkin_save(session=supervision_held, by=leader, text="Tired after three nights.", shared=True)
+        supervision.agenda_add(session=supervision_held, by=leader, text="The rota for the Christmas fortnight")
+        supervision.record_save(session=supervision_held, by=admin, based_on=0,
+                                text="We talked about the rota.\nAlexandra will ask the team first.")
+        supervision.record_save(session=supervision_held, by=leader, based_on=1,
+                                text="We talked about the rota and rest.\nAlexandra will ask the team first.")
+        supervision.action_add(session=supervision_held, by=admin, text="Ask the team about Christmas shifts",
+                               owner="supervisee", due_on=timezone.localdate() + timedelta(days=7))
+        supervision_next = supervision.session_schedule(
+            relationship=supervising, by=leader, starts_at=timezone.now() + timedelta(days=14),
+        )
         # The team's recurring problems (learningsets), and a Five whys entry in the journal.
         from learningsets.problems_services import problem_add
 
@@ -312,6 +333,7 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
         sets.question_add(meeting=set_held, by=leader, text="What does a good handover look like to you?")
         set_next = sets.meeting_book(learning_set=learning_set, by=leader, presenter=leader,
                                      starts_at=timezone.now() + timedelta(days=30))
+        set_remove_place = learning_set.members.get(user=set_people[0]).pk
     # A team pulse the leader leads: one round that reached k (with a comment), one open that the leader has not
     # answered yet (so it is on their home page).
     colleagues = [make_person(alpha, ["leader"], name=f"Colleague {n} Featherstonehaugh") for n in range(3)]
@@ -380,6 +402,11 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "growth profile": org("/growing/profile/"), "change growth profile": org("/growing/profile/edit/"),
             "offer a stretch": org("/growing/offer/"),
             "a stretch offered to you": org(f"/growing/opportunities/{stretch_for_leader.pk}/"),
+            "supervision": org("/supervision/"),
+            "supervision with someone": org(f"/supervision/with/{supervising.pk}/"),
+            "a supervision session, supervisee": org(f"/supervision/sessions/{supervision_held.pk}/"),
+            "the next supervision session, supervisee": org(f"/supervision/sessions/{supervision_next.pk}/"),
+            "a supervision record's versions": org(f"/supervision/sessions/{supervision_held.pk}/record/versions/"),
             "five whys entry": org(f"/journal/{five_whys_entry.pk}/"),
             "team problems": org(f"/teams/{team.pk}/problems/"),
             "team problem": org(f"/teams/{team.pk}/problems/{team_problem.pk}/"),
@@ -399,6 +426,7 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "book a set meeting": org(f"/sets/{learning_set.pk}/meetings/new/"),
             "change a set meeting": org(f"/sets/{learning_set.pk}/meetings/{set_next.pk}/edit/"),
             "leave a set": org(f"/sets/{learning_set.pk}/leave/"),
+            "remove someone from a set": org(f"/sets/{learning_set.pk}/members/{set_remove_place}/remove/"),
             **accounts,
         }, {
             "start a set": (org("/sets/new/"), "Start the set and invite them"),
@@ -433,6 +461,11 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
             "manage team": org(f"/manage/teams/{team.pk}/"), "manage feedback": org("/manage/feedback/"),
             "growing leaders": org("/manage/supervision/growing/"), "growing": org("/growing/"),
             "a supervisee's growth profile": org(f"/growing/people/{leader.pk}/"),
+            "supervision, supervising": org("/supervision/"),
+            "supervising someone": org(f"/supervision/with/{supervising.pk}/"),
+            "a supervision session, supervisor": org(f"/supervision/sessions/{supervision_held.pk}/"),
+            "change a supervision session": org(f"/supervision/sessions/{supervision_next.pk}/change/"),
+            "manage supervision": org("/manage/supervision/"),
             "team problems, read by an admin": org(f"/teams/{team.pk}/problems/"),
             "team pulse": org(f"/feedback/pulse/team/{pulse_team.pk}/"),
             "pulse rhythm": org(f"/feedback/pulse/team/{pulse_team.pk}/rhythm/"),
@@ -443,6 +476,7 @@ def test_every_page_as_every_role(browser: Browser, browser_context_args: dict, 
         }, {
             "manage teams": (org("/manage/teams/"), "Make the team"),
             "suggest an addition": (org(f"/growing/people/{leader.pk}/"), "Suggest it"),
+            "book a supervision session": (org(f"/supervision/with/{supervising.pk}/"), "Book it"),
             "add to a team": (org(f"/manage/teams/{team.pk}/"), "Add to the team"),
             "invitations": (org("/manage/invitations/"), "Send invitation"),
             "pairings": (org("/manage/pairings/"), "Pair them"),

@@ -89,3 +89,23 @@ def test_a_phone_gets_a_compact_header_one_row_of_tabs_and_its_main_actions_with
     page.get_by_text("How to add bold, lists and links").click()
     expect(page.get_by_role("cell", name="**kind words**")).to_be_visible()
     assert "markdown" not in page.content().lower()
+
+
+def test_the_desktop_header_is_one_row_with_every_item_shown(page: Page, live_url, alpha):
+    # The most items anyone gets: an admin who mentors and is in a team (Teams, Mentoring and Manage all shown).
+    from teams.services import member_add, team_create
+
+    admin = make_person(alpha, ["admin", "leader", "mentor"], name="Ada Lovelace", email="ada.wide@example.org")
+    with tenant_context(alpha):
+        member_add(team=team_create(name="Larch House"), user=admin)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, live_url, admin.email)
+    page.goto(live_url("alpha", "/growing/"))
+    nav = page.get_by_role("navigation", name="Main")
+    links = nav.get_by_role("link")
+    expect(links).to_have_text(["Home", "Learning", "Journal", "Teams", "Growing", "Mentoring", "Manage", "Sign out"])
+    page.screenshot(path="/tmp/header-1280.png")
+    # One row: the navigation sits beside the brand, not below it, and every item on the same line.
+    brand = page.locator(".brand").first.bounding_box()
+    tops = {round(links.nth(n).bounding_box()["y"]) for n in range(links.count())}
+    assert len(tops) == 1 and nav.bounding_box()["y"] < brand["y"] + brand["height"], (tops, brand)

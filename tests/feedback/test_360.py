@@ -310,15 +310,14 @@ def test_reflect_on_this_opens_a_journal_entry_about_the_360_for_the_leader_alon
         assert "Your 360 of" not in client_for(alpha, other).get(link.replace("%3A", ":")).content.decode()
 
 
-def test_the_navigation_leads_to_360_feedback_and_marks_it(alpha, beta):
+def test_the_navigation_leads_to_360_feedback_through_growing_and_marks_it(alpha, beta):
     from tests.people.test_navigation import _current
 
     world = build_world(alpha, beta)
     client = client_for(alpha, world.leader)
-    assert _current(client.get("/feedback/360/").content.decode()) == [("page", "360 feedback")]
-    assert _current(client.get(f"/feedback/360/{world.three_sixty.pk}/").content.decode()) == [
-        ("true", "360 feedback")
-    ]
+    assert 'href="/feedback/360/"' in client.get("/growing/").content.decode()
+    assert _current(client.get("/feedback/360/").content.decode()) == [("true", "Growing")]
+    assert _current(client.get(f"/feedback/360/{world.three_sixty.pk}/").content.decode()) == [("true", "Growing")]
 
 
 def test_the_demo_leader_gets_a_finished_360_beside_their_self_checks_once(alpha):

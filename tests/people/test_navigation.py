@@ -36,6 +36,13 @@ def test_sections_by_the_longest_path(alpha):
             assert nav_section_for("/journal/prompts/") == "journal"
             assert nav_section_for("/mentoring/digest/") == "mentoring"
             assert nav_section_for("/notifications/") == ""
+            # Growing with others is one item: growth, supervision, 360 feedback and learning sets.
+            for path in ("/growing/", "/growing/profile/", "/supervision/", "/supervision/sessions/3/",
+                         "/feedback/360/", "/feedback/360/new/", "/sets/", "/sets/3/meetings/4/"):
+                assert nav_section_for(path) == "growing", path
+            for path in ("/manage/supervision/", "/manage/supervision/growing/", "/manage/sets/"):
+                assert nav_section_for(path) == "manage", path
+            assert nav_section_for("/feedback/pulse/3/") == ""
         finally:
             set_urlconf(None)
 
@@ -65,3 +72,20 @@ def test_a_mentor_reading_a_leaders_entry_is_mentoring(alpha):
     assert _current(client.get(f"/journal/{own.pk}/").content.decode()) == [("true", "Journal")]
     assert _current(client.get("/journal/").content.decode()) == [("page", "Journal")]
     assert _current(client_for(alpha, leader).get(f"/journal/{entry.pk}/").content.decode()) == [("true", "Journal")]
+
+
+def test_growing_is_one_item_for_growth_supervision_360_and_sets(alpha):
+    from teams.services import member_add, team_create
+
+    admin = make_person(alpha, ["admin", "leader", "mentor"])
+    with tenant_context(alpha):
+        member_add(team=team_create(name="Larch House"), user=admin)
+    client = client_for(alpha, admin)
+    html = client.get("/growing/").content.decode()
+    nav = html.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
+    items = [re.sub(r"<[^>]+>", "", text).strip() for text in re.findall(r"<li[^>]*>(.*?)</li>", nav, re.S)]
+    assert items == ["Home", "Learning", "Journal", "Teams", "Growing", "Mentoring", "Manage", "Sign out"]
+    assert _current(html) == [("page", "Growing")]
+    for path in ("/supervision/", "/feedback/360/", "/sets/"):
+        assert _current(client.get(path).content.decode()) == [("true", "Growing")], path
+    assert _current(client.get("/manage/supervision/").content.decode()) == [("true", "Manage")]
