@@ -241,9 +241,13 @@ CASES: dict[str, Case] = {
     }),
     "learningsets:accept": Case("admin", "/sets/{set}/accept/"),
     "learningsets:decline": Case("admin", "/sets/{set}/decline/"),
-    "learningsets:leave": Case("leader", "/sets/{set}/leave/"),
+    "learningsets:leave": Case("mentor", "/sets/{set}/leave/"),  # the leader facilitates: they hand over first
     "learningsets:member_invite": Case("leader", "/sets/{set}/members/", {"invite-person": "{no_email}"}),
     "learningsets:member_remove": Case("leader", "/sets/{set}/members/{set_place}/remove/"),
+    "learningsets:facilitator_hand_over": Case("leader", "/sets/{set}/facilitator/",
+                                               {"handover-person": "{spare}", "handover-leave": ""}),
+    "learningsets:manage_set_facilitator": Case("admin", "/manage/sets/{set}/facilitator/",
+                                                {"appoint-person": "{spare}"}),
     "learningsets:rhythm": Case("leader", "/sets/{set}/rhythm/", {"rhythm-rhythm": "5"}),
     "learningsets:meeting_new": Case("leader", "/sets/{set}/meetings/new/", {
         "meeting-day": "2031-03-04", "meeting-time": "14:00", "meeting-minutes": "120", "meeting-place": "Room 1",
