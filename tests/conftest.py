@@ -270,3 +270,16 @@ def local_inbox(tmp_path) -> Iterator:
     importlib.reload(config.urls_public)
     clear_url_caches()
 
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """No test may ask pytest-django for a transactional database: its teardown flushes every table, the public
+    schema's domains included, and every later test that needs an organisation fails. Use `live_db` (committed
+    data, cleaned back to what a new organisation starts with) in a module without a module-wide `django_db` mark."""
+    wrong = [
+        item.nodeid for item in items
+        if (marker := item.get_closest_marker("django_db")) is not None and marker.kwargs.get("transaction")
+        or "transactional_db" in getattr(item, "fixturenames", ())
+    ]
+    if wrong:
+        raise pytest.UsageError("Use live_db, not a transactional database: " + ", ".join(wrong))
