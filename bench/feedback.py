@@ -35,11 +35,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from _database import fresh_database_url  # noqa: E402  (bench/ is the script's own folder)
 
 DATABASE_NAME = "heartwood_bench_feedback"
 TEAMS = int(os.environ.get("BENCH_TEAMS", "200"))
@@ -48,17 +49,7 @@ COMMENT_EVERY = 5  # one answer in five carries a comment
 
 
 def _bench_database_url() -> str:
-    import psycopg
-
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        raise SystemExit("Run me through the runner: .venv/bin/python -m config.devrunner exec "
-                         ".venv/bin/python bench/feedback.py")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{DATABASE_NAME}"))
+    return fresh_database_url(DATABASE_NAME, "feedback.py")
 
 
 def setup() -> Any:

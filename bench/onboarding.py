@@ -44,11 +44,12 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from _database import fresh_database_url  # noqa: E402  (bench/ is the script's own folder)
 
 DATABASE_NAME = "heartwood_bench_onboarding"
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "15"))
@@ -60,17 +61,7 @@ TARGET_RATIO = 10.0
 
 
 def _bench_database_url() -> str:
-    import psycopg
-
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        raise SystemExit("Run me through the runner: .venv/bin/python -m config.devrunner exec "
-                         ".venv/bin/python bench/onboarding.py")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{DATABASE_NAME}"))
+    return fresh_database_url(DATABASE_NAME, "onboarding.py")
 
 
 def setup() -> None:

@@ -8,12 +8,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
+
+from reflections.selectors.prompts import organisation_time_zone
 
 
 def organisation_zone() -> ZoneInfo:
-    name = getattr(connection.tenant, "time_zone", None) or settings.TIME_ZONE
+    """The organisation's time zone (the rule lives in reflections: `organisation_time_zone`) as a ZoneInfo."""
+    name = organisation_time_zone()
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
