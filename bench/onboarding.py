@@ -110,22 +110,13 @@ def _in_another_connection(work: Callable[[], None]) -> None:
 
 def add_fillers(count: int) -> float:
     """`count` real organisations: row, domain, and a full copy of the template (Heartwood's copier)."""
-    from django.conf import settings
-    from django.db import transaction
+    from _organisations import organisations_add
 
-    from tenants.models import Domain, Organisation
-    from tenants.services import new_schema_name
+    from tenants.models import Organisation
 
-    def make() -> None:
-        for _ in range(count):
-            with transaction.atomic():
-                organisation = Organisation(schema_name=new_schema_name(), name="Filler", kind="organisation")
-                organisation.save(verbosity=0)
-                Domain.objects.create(domain=f"filler-{organisation.pk}.{settings.BASE_DOMAIN}",
-                                      tenant=organisation, is_primary=True)
-
+    start = Organisation.objects.filter(kind=Organisation.Kind.ORGANISATION).count()
     started = time.perf_counter()
-    _in_another_connection(make)
+    _in_another_connection(lambda: organisations_add(count, prefix="filler", start=start, progress=False))
     return time.perf_counter() - started
 
 
