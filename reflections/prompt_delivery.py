@@ -3,7 +3,9 @@
 Runs inside one organisation's schema (tenants.fan_out sends `reflections.prompts_dispatch` into every
 active organisation each minute). One statement finds the due leaders and records their deliveries:
 `INSERT … SELECT … ON CONFLICT (user_id, slot) DO NOTHING RETURNING`, so two dispatchers, a retried task or a
-redelivered message can never record a slot twice. The due rule is reflections.rhythm's, written in SQL.
+redelivered message can never record a slot twice. The due rule is reflections.rhythm's, written in SQL: a slot
+missed while beat was down is recorded by the first dispatch after it returns (within rhythm.CATCH_UP across
+midnight), still once.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from people.models import User
 from people.tokens import token_hash, token_new
 
 from .models import Prompt, PromptDelivery
-from .rhythm import DEFAULT_ANCHOR
+from .rhythm import CATCH_UP, DEFAULT_ANCHOR
 from .selectors.prompts import module_themes, organisation_time_zone, prompt_defaults
 
 RECENT_DELIVERIES = 10
@@ -53,22 +55,29 @@ WITH defaults AS (
     CROSS JOIN defaults d
     LEFT JOIN reflections_promptschedule s ON s.user_id = u.id
     WHERE u.is_active AND 'leader' = ANY(u.roles)
-), local AS (
-    SELECT c.*, (%(now)s::timestamptz AT TIME ZONE c.tz) AS local_now FROM candidates c
+), days AS (
+    -- Today's local date, and the local date CATCH_UP ago: a slot missed across midnight is still found.
+    SELECT DISTINCT c.*, d.day, (%(now)s::timestamptz AT TIME ZONE c.tz)::date AS today
+    FROM candidates c
+    CROSS JOIN LATERAL (VALUES ((%(now)s::timestamptz AT TIME ZONE c.tz)::date),
+                               (((%(now)s::timestamptz - %(catch_up)s::interval) AT TIME ZONE c.tz)::date)) AS d(day)
+), slots AS (
+    SELECT x.user_id, x.channel, x.day, x.today, ((x.day + x.local_time) AT TIME ZONE x.tz) AS slot
+    FROM days x
+    WHERE x.frequency IN ('weekly', 'fortnightly')
+      AND EXTRACT(ISODOW FROM x.day::timestamp)::int - 1 = x.weekday
+      AND (x.paused_until IS NULL OR x.day >= x.paused_until)
+      AND (x.frequency = 'weekly'
+           OR ((date_trunc('week', x.day::timestamp)::date
+                - date_trunc('week', x.anchor::timestamp)::date) / 7) %% 2 = 0)
 ), due AS (
-    SELECT l.user_id, l.channel, ((l.local_now::date + l.local_time) AT TIME ZONE l.tz) AS slot
-    FROM local l
-    WHERE l.frequency IN ('weekly', 'fortnightly')
-      AND EXTRACT(ISODOW FROM l.local_now)::int - 1 = l.weekday
-      AND (l.paused_until IS NULL OR l.local_now::date >= l.paused_until)
-      AND (l.frequency = 'weekly'
-           OR ((date_trunc('week', l.local_now)::date - date_trunc('week', l.anchor::timestamp)::date) / 7) %% 2 = 0)
+    SELECT s.user_id, s.channel, s.slot FROM slots s
+    WHERE s.slot <= %(now)s AND (s.day = s.today OR s.slot > %(now)s::timestamptz - %(catch_up)s::interval)
 )
 INSERT INTO reflections_promptdelivery (user_id, slot, channel, email_status, email_attempts, created_at)
 SELECT due.user_id, due.slot, due.channel,
        CASE WHEN due.channel IN ('email', 'both') THEN 'pending' ELSE 'none' END, 0, %(now)s
 FROM due
-WHERE due.slot <= %(now)s
 ON CONFLICT (user_id, slot) DO NOTHING
 RETURNING id, user_id
 """
@@ -82,6 +91,7 @@ def deliveries_record(*, now: datetime | None = None, time_zone: str | None = No
     params = {
         "d_frequency": defaults.frequency, "d_weekday": defaults.weekday, "d_time": defaults.local_time,
         "d_channel": defaults.channel, "org_tz": org_tz, "now": now, "default_anchor": DEFAULT_ANCHOR,
+        "catch_up": CATCH_UP,
     }
     with connection.cursor() as cursor:
         cursor.execute(_DUE_SQL, params)

@@ -6,8 +6,10 @@ at 17:00 on both sides of the clock change. A local time that the change makes m
 when the clocks go forward) or repeated (01:30 when they go back) is read in standard time, as PostgreSQL
 reads it, so the dispatcher's SQL and these functions always agree.
 
-Missed slots (beat down, worker down): a slot is due from its moment until the end of that local day; after
-that it is skipped. At most one slot is ever due at a time, so a long outage never sends several at once.
+Missed slots (beat down, worker down): a slot is due from its moment until the end of that local day, and at least
+CATCH_UP after its moment, so an outage across midnight (beat down from 23:15 to 00:15, a 23:30 slot) still
+delivers it once; after that it is skipped rather than sent late. Slots are at least a week apart, so at most one
+is ever due at a time and a long outage never sends several at once.
 The dispatcher's SQL (reflections.prompt_delivery) implements the same rule; tests compare the two.
 """
 
@@ -23,6 +25,8 @@ OFF = "off"
 # The organisation's default "every two weeks" counts from this Monday's week, the same for everyone following
 # it and the same from one day to the next (a person's own rhythm counts from the week they chose it).
 DEFAULT_ANCHOR = date(2024, 1, 1)
+# How long after its moment a slot stays due when its local day has already ended.
+CATCH_UP = timedelta(hours=3)
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,16 @@ def slot_at(rhythm: Rhythm, day: date) -> datetime:
 
 
 def due_slot(rhythm: Rhythm, now: datetime) -> datetime | None:
-    """The slot to deliver now, if any: today's (local) slot once its moment has passed."""
-    today = now.astimezone(ZoneInfo(rhythm.time_zone)).date()
-    if not is_slot_day(rhythm, today):
-        return None
-    slot = slot_at(rhythm, today)
-    return slot if slot <= now else None
+    """The slot to deliver now, if any: today's (local) slot once its moment has passed, or yesterday's while
+    less than CATCH_UP has passed since it."""
+    zone = ZoneInfo(rhythm.time_zone)
+    today = now.astimezone(zone).date()
+    for day in sorted({today, (now - CATCH_UP).astimezone(zone).date()}, reverse=True):
+        if is_slot_day(rhythm, day):
+            slot = slot_at(rhythm, day)
+            if slot <= now and (day == today or now - slot < CATCH_UP):
+                return slot
+    return None
 
 
 def next_slot(rhythm: Rhythm, after: datetime) -> datetime | None:

@@ -58,6 +58,8 @@ def test_the_dispatcher_sql_agrees_with_the_rhythm_rules(alpha):
         moments = [datetime(2026, 3, 29, 0, 0, tzinfo=UTC) + timedelta(hours=7 * i) for i in range(30)]
         moments += [datetime(2026, 10, 24, 0, 0, tzinfo=UTC) + timedelta(hours=5 * i) for i in range(40)]
         moments += [THURSDAY_17_LONDON + timedelta(minutes=m) for m in (-1, 0, 1, 400)]
+        # Just after midnight, in the catch-up window of late-evening slots (rhythm.CATCH_UP).
+        moments += [datetime(2026, 11, 26, 23, 0, tzinfo=UTC) + timedelta(minutes=23 * i) for i in range(14)]
         for now in moments:
             sid = transaction.savepoint()
             recorded = dict(

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reflections.rhythm import FORTNIGHTLY, OFF, WEEKLY, Rhythm, due_slot, next_slot, slot_at
+from reflections.rhythm import CATCH_UP, FORTNIGHTLY, OFF, WEEKLY, Rhythm, due_slot, next_slot, slot_at
 
 LONDON = "Europe/London"
 
@@ -39,6 +39,14 @@ def test_weekly_is_due_from_its_moment_until_the_end_of_that_local_day():
     assert due_slot(r, datetime(2026, 11, 26, 23, 59, tzinfo=UTC)) == slot_at(r, thursday)
     # Beat was down all evening: next morning the missed slot is skipped, not delivered late.
     assert due_slot(r, datetime(2026, 11, 27, 0, 1, tzinfo=UTC)) is None
+
+
+def test_a_late_evening_slot_missed_across_midnight_is_still_due_for_the_catch_up_window():
+    r = rhythm(local_time=time(23, 30))  # Thursdays 23:30 London; beat down from 23:15 to 00:15
+    slot = slot_at(r, date(2026, 11, 26))
+    assert due_slot(r, datetime(2026, 11, 27, 0, 16, tzinfo=UTC)) == slot
+    assert due_slot(r, slot + CATCH_UP - timedelta(seconds=1)) == slot
+    assert due_slot(r, slot + CATCH_UP) is None
 
 
 def test_fortnightly_alternates_weeks_from_the_anchor():
