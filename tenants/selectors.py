@@ -33,21 +33,24 @@ class Membership:
 
 
 def membership_of(organisations: list[Organisation]) -> dict[int, Membership]:
-    """Member count and last sign-in of each organisation, in ONE query however many there are (one page).
+    """Member count and last sign-in of each organisation: one small query per organisation, in its own schema.
 
-    Counts only: the console never reads what people wrote. Schema names are internal (`org_<hex>`), quoted
-    anyway.
+    Counts only: the console never reads what people wrote. Never one query across schemas (it once was a
+    UNION ALL): with Citus schema-based sharding each organisation's schema may live on another node, and a
+    statement that touches one schema goes straight to that node (docs/scale-out.md; tests/test_citus_ready.py
+    checks every request). A console page shows at most CONSOLE_PAGE_SIZE organisations, so this is bounded.
+    Schema names are internal (`org_<hex>`), quoted anyway.
     """
-    if not organisations:
-        return {}
     quote = connection.ops.quote_name
-    parts = [
-        f"SELECT %s, count(*) FILTER (WHERE is_active), max(last_login) FROM {quote(org.schema_name)}.people_user"
-        for org in organisations
-    ]
+    found = {}
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), [org.pk for org in organisations])
-        return {pk: Membership(members=count, last_activity=last) for pk, count, last in cursor.fetchall()}
+        for org in organisations:
+            cursor.execute(
+                f"SELECT count(*) FILTER (WHERE is_active), max(last_login) FROM {quote(org.schema_name)}.people_user"
+            )
+            count, last = cursor.fetchone()
+            found[org.pk] = Membership(members=count, last_activity=last)
+    return found
 
 
 def subdomain_of(organisation: Organisation) -> str:
