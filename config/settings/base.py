@@ -145,8 +145,10 @@ REDIS_DB_CACHE, REDIS_DB_BROKER, REDIS_DB_RESULTS = 0, 1, 2
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache, answering as an empty cache while Redis is down (config.cache): no page fails on it.
+        "BACKEND": "config.cache.ForgivingRedisCache",
         "LOCATION": f"{REDIS_URL}/{REDIS_DB_CACHE}",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         # Keys carry the schema, so one organisation's rate limits and cached pages never reach another.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
