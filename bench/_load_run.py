@@ -11,7 +11,7 @@ the calling thread: the place to start and end a fault (a slow on_tick delays th
 `seeded` is what bench/_load_seed.seed answered (organisations, password, lesson paths); without it the stack's
 seed.json is read. The answer (a dict):
 
-    users, seconds, started_at / ended_at (unix), requests, rps, errors (failed requests), crossings,
+    users, seconds, started_at / ended_at (unix), requests, rps, errors (failed requests), journey_failures, crossings,
     overall {count, failures, p50, p95, p99 ms}, journeys {name: {count, failures, p50, p95, p99}},
     pages {request name: {...}}, error_samples [[name, error, count]], load_average (1-minute, before / max
     during / after), writes [{"t", "org", "token", "entry"}] (every journal write answered with success),
@@ -132,6 +132,7 @@ def run_load(
         "users": users, "seconds": seconds, "started_at": started, "ended_at": ended,
         "requests": len(requests), "rps": round(len(requests) / duration, 1) if duration else 0.0,
         "errors": sum(1 for e in requests if not e["ok"]), "crossings": len(crossings),
+        "journey_failures": sum(1 for e in events if e["type"] == "journey" and not e["ok"]),
         "overall": summarise(requests),
         "journeys": {name: summarise(records) for name, records in sorted(by_journey.items())},
         "pages": {name: summarise(records) for name, records in sorted(by_page.items())},

@@ -9,12 +9,15 @@ HTTP on `*.localhost`). Logs go to `.local/bench-load/logs/<process>.log`.
 
     from _stack import Stack                 # bench/ on sys.path, as the bench scripts put it
 
-    stack = Stack()                          # BENCH_WEB_WORKERS (3), BENCH_WEB_THREADS (1: sync workers, as the
-                                             # Dockerfile), BENCH_WORKER_CONCURRENCY (2)
+    stack = Stack()                          # its directory: BENCH_STACK_DIR or .local/bench-load;
+                                             # BENCH_WEB_WORKERS (3), BENCH_WEB_THREADS (1: sync workers, as
+                                             # the Dockerfile), BENCH_WORKER_CONCURRENCY (2)
     stack.start(processes=False)             # PostgreSQL, the database, Redis (fresh: no broker leftovers)
     ...seed it (bench/_load_seed.py: seed(stack, orgs))...
     stack.processes_start()                  # collectstatic, gunicorn, worker, beat; waits until each is ready
     stack.web_url("org-3.localhost")         # "http://org-3.localhost:<port>"; web_url() is the public site
+    stack.address                            # "http://127.0.0.1:<port>": `*.localhost` does not resolve on
+                                             # this machine, so send there with Host: org-3.localhost:<port>
     stack.run_sql("SELECT count(*) FROM org_x.reflections_journalentry")   # rows, autocommit, own connection
     stack.stop()                             # processes, Redis, PostgreSQL; also `with Stack() as stack:`
 
@@ -77,7 +80,7 @@ class Stack:
         self, root: Path | None = None, *, web_workers: int | None = None, web_threads: int | None = None,
         worker_concurrency: int | None = None, database: str = DATABASE_NAME,
     ) -> None:
-        self.root = Path(root or LOCAL_DIR / "bench-load").resolve()
+        self.root = Path(root or os.environ.get("BENCH_STACK_DIR") or LOCAL_DIR / "bench-load").resolve()
         self.pgdata = self.root / "pgdata"
         self.logs = self.root / "logs"
         self.mail_dir = self.root / "mail"
@@ -148,6 +151,10 @@ class Stack:
 
     def web_url(self, host: str = "localhost") -> str:
         return f"http://{host}:{self.port}"
+
+    @property
+    def address(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def env(self) -> dict[str, str]:
