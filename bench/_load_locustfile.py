@@ -36,7 +36,15 @@ from locust import events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _load_seed import MARKER_RE, leader_email, marker, mentor_email, organisation_host, written_title
+from _load_seed import (
+    MARKER_RE,
+    SHARED_TITLE,
+    leader_email,
+    marker,
+    mentor_email,
+    organisation_host,
+    written_title,
+)
 
 ORGS = int(os.environ["BENCH_LOAD_ORGS"])
 PORT = os.environ["BENCH_LOAD_PORT"]
@@ -87,7 +95,7 @@ class Person(FastHttpUser):
     # --- one request, checked ---------------------------------------------------------------------------------
 
     def _page(self, method: str, path: str, name: str, *, data: dict[str, str] | None = None,
-              expect: str | None = None, expect_path: str | None = None) -> str:
+              expect: str | None = None, expect_path: str | None = None, absent: str | None = None) -> str:
         with self.client.request(method, path, name=name, data=data, headers=self.headers,
                                  catch_response=True) as response:
             body = response.text or ""
@@ -106,6 +114,9 @@ class Person(FastHttpUser):
                 raise JourneyFailed(name)
             if expect is not None and expect not in body:
                 response.failure(f"expected text missing: {expect[:40]}")
+                raise JourneyFailed(name)
+            if absent is not None and absent in body:
+                response.failure(f"text that should be absent is there: {absent[:40]}")
                 raise JourneyFailed(name)
             if expect_path is not None and not (response.url or "").split("?")[0].endswith(expect_path):
                 response.failure(f"landed on {response.url}, not {expect_path}")
@@ -194,7 +205,7 @@ class Person(FastHttpUser):
         journal = self._page("GET", "/journal/", "journal: list")
         self._page("POST", "/journal/", "journal: search", data={
             "csrfmiddlewaretoken": self._csrf(journal), "q": token,
-        }, expect=token)
+        }, expect=token, absent=SHARED_TITLE)  # found by the search, not merely listed: the other entry is gone
 
     def _mentor_reads(self) -> None:
         self._ensure_signed_in()
@@ -202,4 +213,4 @@ class Person(FastHttpUser):
         links = ENTRY_LINK_RE.findall(mentoring)
         if not links:
             raise JourneyFailed("no shared entry on the mentoring page")
-        self._page("GET", f"/journal/{links[0]}/", "mentor: shared entry", expect="What the night team taught me")
+        self._page("GET", f"/journal/{links[0]}/", "mentor: shared entry", expect=SHARED_TITLE)

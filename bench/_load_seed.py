@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_VERSION = 1  # raise when what is seeded changes: the next run starts afresh
 PASSWORD = "load-bench-password-7"
 MARKER_RE = re.compile(r"hwmark(\d{5})z")
+SHARED_TITLE = "What the night team taught me"  # the shared entry's title, before the marker
 
 
 def marker(n: int) -> str:
@@ -138,7 +139,7 @@ def _seed_one(n: int, password_hash: str) -> list[str]:
         User.objects.filter(pk__in=[leader.pk, mentor.pk]).update(password=password_hash)
         pairing_create(leader=leader, mentor=mentor, starts_on=timezone.localdate() - timedelta(days=30))
         entry = journal.entry_create(
-            author=leader, title=f"What the night team taught me {mark}", template=EntryTemplate.FREE,
+            author=leader, title=f"{SHARED_TITLE} {mark}", template=EntryTemplate.FREE,
             fields={"body": f"Handover ran over again, and I listened instead of rushing. {mark}"},
             behaviours=["attending"],
         )
