@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
@@ -36,6 +37,8 @@ RECENT_DELIVERIES = 10
 UNSUBSCRIBE_SALT = "reflections.prompts.unsubscribe"
 # Longer than any prompt email stays in an inbox before someone decides they have had enough of them.
 STOP_LINK_DAYS = 90
+# How long past the task time limit a claim to send is kept before it counts as abandoned by a dead worker.
+CLAIM_MARGIN = timedelta(minutes=5)
 
 _DUE_SQL = """
 WITH defaults AS (
@@ -226,8 +229,9 @@ def stop_link_open(token: str, *, now: datetime | None = None) -> StopLink:
 
 @transaction.atomic
 def _claim_emails(delivery_ids: list[int]) -> list[PromptDelivery]:
-    # Claimed (status "sending") and committed before sending: a worker killed after the claim leaves the
-    # email unsent rather than ever sending it twice.
+    # Claimed (status "sending", emailed_at = when claimed) and committed before sending: a retried or redelivered
+    # task finds nothing to send. A worker killed after the claim leaves it behind; claims_abandoned_release hands
+    # it back once no live worker can still hold it.
     claimed = list(
         PromptDelivery.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(pk__in=delivery_ids, email_status=PromptDelivery.EmailStatus.PENDING)
@@ -239,9 +243,24 @@ def _claim_emails(delivery_ids: list[int]) -> list[PromptDelivery]:
         PromptDelivery.objects.filter(pk__in=no_address).update(email_status=PromptDelivery.EmailStatus.NONE)
         claimed = [d for d in claimed if d.user.email]
     PromptDelivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
-        email_status=PromptDelivery.EmailStatus.SENDING, email_attempts=F("email_attempts") + 1
+        email_status=PromptDelivery.EmailStatus.SENDING, email_attempts=F("email_attempts") + 1,
+        emailed_at=timezone.now(),
     )
     return claimed
+
+
+def claims_abandoned_release(*, now: datetime | None = None) -> int:
+    """Hand claims of workers that died mid-send (SIGKILL, out of memory, the machine gone) back to pending.
+
+    A worker's task is killed at CELERY_TASK_TIME_LIMIT, so a claim older than that plus a margin has nobody
+    sending it. Each email is marked sent as soon as the mail server takes it, so a released claim is one that
+    never went (or, at worst, the single email a kill cut off between the server's answer and the mark).
+    """
+    now = now or timezone.now()
+    abandoned_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - CLAIM_MARGIN
+    return PromptDelivery.objects.filter(
+        email_status=PromptDelivery.EmailStatus.SENDING, emailed_at__lt=abandoned_before
+    ).update(email_status=PromptDelivery.EmailStatus.PENDING, emailed_at=None)
 
 
 def prompt_email(delivery: PromptDelivery, base_url: str) -> EmailMultiAlternatives:
@@ -282,13 +301,16 @@ def prompt_emails_send(*, delivery_ids: list[int], base_url: str) -> tuple[int, 
         for pk, message in messages:
             try:
                 mail.send_messages([message])
-                sent_ids.append(pk)
             except Exception:  # one bad address must not stop the batch; it is retried later
                 failed_ids.append(pk)
-    now = timezone.now()
-    PromptDelivery.objects.filter(pk__in=sent_ids).update(email_status=PromptDelivery.EmailStatus.SENT, emailed_at=now)
+                continue
+            # Marked at once, not after the batch: a worker killed later in the batch leaves none of these to resend.
+            PromptDelivery.objects.filter(pk=pk).update(
+                email_status=PromptDelivery.EmailStatus.SENT, emailed_at=timezone.now()
+            )
+            sent_ids.append(pk)
     PromptDelivery.objects.filter(pk__in=failed_ids, email_attempts__lt=5).update(
-        email_status=PromptDelivery.EmailStatus.PENDING
+        email_status=PromptDelivery.EmailStatus.PENDING, emailed_at=None
     )
     PromptDelivery.objects.filter(pk__in=failed_ids, email_attempts__gte=5).update(
         email_status=PromptDelivery.EmailStatus.FAILED

@@ -3,7 +3,8 @@
 Beat sends `tenants.fan_out("reflections.prompts_dispatch")` every minute; each organisation's dispatch
 records who is due (exactly once per person and slot), chooses prompts, and queues their emails in batches.
 The same dispatch relays whatever an earlier run could not queue (Redis was down, a worker died): pending
-prompt emails and notification emails are rows in the database, so nothing queued meanwhile is lost.
+prompt emails and notification emails are rows in the database, so nothing queued meanwhile is lost, and a prompt
+email claimed by a worker that was killed before sending it is handed back (prompt_delivery.claims_abandoned_release).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def base_url() -> str:
 
 @shared_task(name="reflections.prompts_dispatch", relayed=True)
 def prompts_dispatch() -> int:
+    # A worker killed mid-send left claims behind: back to pending, so the relay below sends them.
+    prompt_delivery.claims_abandoned_release()
     new = prompt_delivery.deliveries_record()
     prompt_delivery.prompts_choose(new)
     new_ids = [pk for pk, _ in new]
