@@ -131,6 +131,11 @@ DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 DATABASES["default"]["ENGINE"] = "config.db"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer with pool_mode=transaction set DATABASE_POOL_MODE=transaction: every statement then carries
+# its organisation's search path (config.db), and no server-side cursor outlives its transaction.
+DATABASES["default"]["POOL_MODE"] = env("DATABASE_POOL_MODE", default="session")
+if DATABASES["default"]["POOL_MODE"] == "transaction":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

@@ -1,0 +1,51 @@
+"""DATABASE_POOL_MODE: the setting, and the start-up check that refuses what contradicts transaction pooling."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from django.conf import settings
+
+from config.checks import pool_mode_problems
+from tests.config.test_production import PRODUCTION_ENV, _run
+
+TRANSACTION_DATABASE = {
+    "ENGINE": "config.db", "NAME": "heartwood", "POOL_MODE": "transaction", "DISABLE_SERVER_SIDE_CURSORS": True,
+    "OPTIONS": {},
+}
+
+
+def test_transaction_mode_as_the_settings_make_it_passes_the_check():
+    assert pool_mode_problems({"default": TRANSACTION_DATABASE}) == []
+    assert pool_mode_problems({"default": {"ENGINE": "config.db", "OPTIONS": {}}}) == []  # session by default
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    ({"ENGINE": "django_tenants.postgresql_backend"}, "ENGINE"),
+    ({"OPTIONS": {"server_side_binding": True}}, "server_side_binding"),
+    ({"OPTIONS": {"prepare_threshold": 5}}, "prepare_threshold"),
+    ({"DISABLE_SERVER_SIDE_CURSORS": False}, "DISABLE_SERVER_SIDE_CURSORS"),
+    ({"OPTIONS": {"assume_role": "heartwood_app"}}, "assume_role"),
+])
+def test_the_check_refuses_what_contradicts_transaction_pooling(change, named):
+    database = {**copy.deepcopy(TRANSACTION_DATABASE), **change}
+    problems = pool_mode_problems({"default": database})
+    assert [p.id for p in problems] == ["heartwood.E011"] and named in problems[0].msg
+
+
+def test_the_check_refuses_an_unknown_pool_mode():
+    problems = pool_mode_problems({"default": {**TRANSACTION_DATABASE, "POOL_MODE": "statement"}})
+    assert [p.id for p in problems] == ["heartwood.E010"]
+
+
+def test_the_default_is_session_mode():
+    assert settings.DATABASES["default"]["POOL_MODE"] == "session"
+
+
+def test_production_in_transaction_mode_disables_server_side_cursors_and_passes_its_checks():
+    # E011 would name DISABLE_SERVER_SIDE_CURSORS if the mode did not turn server-side cursors off.
+    result = _run(["check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION_ENV, DATABASE_POOL_MODE="transaction")
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = _run(["check"], **PRODUCTION_ENV, DATABASE_POOL_MODE="statement")
+    assert result.returncode != 0 and "heartwood.E010" in result.stderr, result.stdout + result.stderr
