@@ -6,4 +6,5 @@ class TenantsConfig(AppConfig):
     verbose_name = "Organisations"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        # migrate_schemas finds executors among MigrationExecutor's subclasses by codename: import to register.
+        from . import migrating, signals  # noqa: F401

@@ -61,6 +61,11 @@ TENANT_BASE_SCHEMA = "tenant_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 # Only issue `SET search_path` when the connection is not already on the schema (see config.db).
 TENANT_LIMIT_SET_CALLS = True
+# migrate_schemas uses Heartwood's executor unless --executor names another (tenants/migrating.py): schemas with
+# nothing to apply are found in one query, and a plan applied once is replayed in the others over this many
+# connections at once.
+GET_EXECUTOR_FUNCTION = "tenants.migrating.executor_get"
+TENANT_MIGRATION_CONNECTIONS = env.int("TENANT_MIGRATION_CONNECTIONS", default=4)
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
