@@ -31,45 +31,45 @@ def prompts_load(*, path: Path = PROMPTS_FILE) -> int:
     """Upsert the shipped prompts by slug from the YAML file; returns how many it read.
 
     Accepts `{prompts: [...]}` or a bare list. Shipped prompts no longer in the file are switched off (slugs are
-    never reused); prompts an organisation wrote are never touched.
+    never reused); prompts an organisation wrote are never touched. Only rows that change are written: every
+    deploy loads them into the template schema, and rewriting all of them cost about a second each time.
     """
     if not path.exists():
         return 0
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     items = data.get("prompts", []) if isinstance(data, dict) else data
-    seen: list[str] = []
+    wanted: dict[str, dict[str, Any]] = {}
     for item in items or []:
         if not isinstance(item, dict) or not item.get("slug") or not item.get("text"):
             continue
-        slug = str(item["slug"]).strip()
-        Prompt.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "theme": str(item.get("theme") or "").strip(),
-                "text": str(item["text"]).strip(),
-                "source": Source.SHIPPED,
-                "is_active": True,
-            },
-        )
-        seen.append(slug)
-    seen += _lesson_questions_load()
-    if seen:
-        Prompt.objects.filter(source=Source.SHIPPED).exclude(slug__in=seen).update(is_active=False)
-    return len(seen)
+        wanted[str(item["slug"]).strip()] = {
+            "theme": str(item.get("theme") or "").strip(), "text": str(item["text"]).strip(),
+        }
+    wanted.update(_lesson_questions())
+    fields = ("theme", "text", "source", "is_active")
+    existing = {prompt.slug: prompt for prompt in Prompt.objects.filter(slug__in=wanted).only("slug", *fields)}
+    for slug, values in wanted.items():
+        values = {**values, "source": Source.SHIPPED, "is_active": True}
+        prompt = existing.get(slug)
+        if prompt is None:
+            Prompt.objects.create(slug=slug, **values)
+        elif any(getattr(prompt, name) != value for name, value in values.items()):
+            Prompt.objects.filter(pk=prompt.pk).update(**values, updated_at=timezone.now())
+    if wanted:
+        Prompt.objects.filter(source=Source.SHIPPED, is_active=True).exclude(slug__in=wanted).update(is_active=False)
+    return len(wanted)
 
 
-def _lesson_questions_load() -> list[str]:
+def _lesson_questions() -> dict[str, dict[str, Any]]:
     """Every shipped lesson's reflection question joins the library, themed by its module (its behaviour, or
     the module itself, e.g. psychological-safety), so a prompt can follow exactly what someone is learning."""
-    slugs = []
-    for lesson in Lesson.objects.filter(source=Source.SHIPPED).exclude(reflection_question="").select_related("module"):
-        slug = f"lesson-{lesson.module.slug}-{lesson.slug}"[:100]
-        Prompt.objects.update_or_create(slug=slug, defaults={
+    return {
+        f"lesson-{lesson.module.slug}-{lesson.slug}"[:100]: {
             "theme": lesson.module.behaviour or lesson.module.slug, "text": lesson.reflection_question.strip(),
-            "source": Source.SHIPPED, "is_active": True,
-        })
-        slugs.append(slug)
-    return slugs
+        }
+        for lesson in Lesson.objects.filter(source=Source.SHIPPED).exclude(reflection_question="")
+        .select_related("module")
+    }
 
 
 def rhythm_update(
