@@ -160,7 +160,7 @@ def run() -> int:
         port = _web_port()
         env["SITE_PORT"] = str(port)
         print("Migrating the public schema and every organisation…", flush=True)
-        _manage(env, "migrate_schemas", "--executor=standard", "-v", "0")
+        _manage(env, "migrate_schemas", "--executor=heartwood", "-v", "0")
         # Shipped content changed since the last run (a module's version raised) reaches the demo too.
         _manage(env, "curriculum_sync", "-v", "0")
         _manage(env, "bootstrap_demo")
