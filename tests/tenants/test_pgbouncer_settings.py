@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+import yaml
 from django.conf import settings
 
 from config.checks import pool_mode_problems
@@ -49,3 +50,18 @@ def test_production_in_transaction_mode_disables_server_side_cursors_and_passes_
     assert result.returncode == 0, result.stdout + result.stderr
     result = _run(["check"], **PRODUCTION_ENV, DATABASE_POOL_MODE="statement")
     assert result.returncode != 0 and "heartwood.E010" in result.stderr, result.stdout + result.stderr
+
+
+def test_compose_runs_web_worker_and_beat_through_pgbouncer_in_transaction_mode_and_migrates_directly():
+    services = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())["services"]
+    pgbouncer = services["pgbouncer"]
+    assert pgbouncer["environment"]["POOL_MODE"] == "transaction" and "healthcheck" in pgbouncer
+    assert ":" in pgbouncer["image"] and not pgbouncer["image"].endswith(":latest")  # a pinned tag
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert "@pgbouncer:" in environment["DATABASE_URL"], name
+        assert environment["DATABASE_POOL_MODE"] == "transaction", name
+        assert services[name]["depends_on"]["pgbouncer"]["condition"] == "service_healthy", name
+    # Migrations hold session state (locks, SET, DDL across statements): straight to PostgreSQL.
+    migrate = services["migrate"]["environment"]
+    assert "@postgres:" in migrate["DATABASE_URL"] and "DATABASE_POOL_MODE" not in migrate
