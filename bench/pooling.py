@@ -86,20 +86,6 @@ def setup() -> list[tuple[Any, Any, str]]:
     return places
 
 
-def _bouncer_totals(bouncer: Any, database: str) -> tuple[int, int]:
-    import psycopg
-
-    with psycopg.connect(host=bouncer.socket_dir, port=bouncer.port, user="postgres", dbname="pgbouncer",
-                         autocommit=True) as admin:
-        cursor = admin.execute("SHOW STATS")
-        names = [c.name for c in cursor.description]
-        for row in cursor.fetchall():
-            stats = dict(zip(names, row, strict=True))
-            if stats["database"] == database:
-                return int(stats["total_query_count"]), int(stats["total_xact_count"])
-    return 0, 0
-
-
 def _in_thread(work: Callable[[], Any]) -> Any:
     """Run `work` with this thread's own Django connection (pointed at PgBouncer by `work` itself)."""
     from django.db import connections
@@ -172,11 +158,11 @@ def measure(places: list[tuple[Any, Any, str]]) -> dict[str, dict[str, dict[str,
                         seen.append(sql)
                         return execute(sql, params, many, context)
 
-                    messages_before, xacts_before = _bouncer_totals(bouncers[mode], database)
+                    messages_before, xacts_before = bouncers[mode].totals(database)
                     with pooled.execute_wrapper(count):
                         for i in range(REQUESTS):
                             request(i, pattern)
-                    messages_after, xacts_after = _bouncer_totals(bouncers[mode], database)
+                    messages_after, xacts_after = bouncers[mode].totals(database)
                     figures[mode][pattern] = {
                         "django_queries": len(seen) / REQUESTS,
                         "messages": (messages_after - messages_before) / REQUESTS,

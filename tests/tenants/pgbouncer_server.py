@@ -46,8 +46,23 @@ class PgBouncer:
     port: int
     log: Path
 
+    user: str
+
     def log_text(self) -> str:
         return self.log.read_text() if self.log.exists() else ""
+
+    def totals(self, database: str) -> tuple[int, int]:
+        """(messages, transactions) PgBouncer has passed to `database` so far (SHOW STATS total_query_count and
+        total_xact_count): a multi-statement message counts once, so messages are round trips."""
+        with psycopg.connect(host=self.socket_dir, port=self.port, user=self.user, dbname="pgbouncer",
+                             autocommit=True) as admin:
+            cursor = admin.execute("SHOW STATS")
+            names = [column.name for column in cursor.description]
+            for row in cursor.fetchall():
+                stats = dict(zip(names, row, strict=True))
+                if stats["database"] == database:
+                    return int(stats["total_query_count"]), int(stats["total_xact_count"])
+        return 0, 0
 
 
 @contextmanager
@@ -93,9 +108,9 @@ def running_pgbouncer(
             os.chown(workdir / name, Path(workdir).stat().st_uid, -1)
     command = [binary, *(["-u", run_as] if run_as else []), str(workdir / "pgbouncer.ini")]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    bouncer = PgBouncer(socket_dir=str(workdir), port=LISTEN_PORT, log=log)
+    bouncer = PgBouncer(socket_dir=str(workdir), port=LISTEN_PORT, log=log, user=user)
     try:
-        _wait_until_ready(process, bouncer, user)
+        _wait_until_ready(process, bouncer)
         yield bouncer
     finally:
         if process.poll() is None:
@@ -110,7 +125,7 @@ def running_pgbouncer(
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _wait_until_ready(process: subprocess.Popen, bouncer: PgBouncer, user: str) -> None:
+def _wait_until_ready(process: subprocess.Popen, bouncer: PgBouncer) -> None:
     deadline = time.monotonic() + 15
     socket_file = Path(bouncer.socket_dir) / f".s.PGSQL.{bouncer.port}"
     last_error: Exception | None = None
@@ -121,7 +136,7 @@ def _wait_until_ready(process: subprocess.Popen, bouncer: PgBouncer, user: str) 
         if socket_file.exists():
             try:
                 # The admin console answers without a server connection.
-                with psycopg.connect(host=bouncer.socket_dir, port=bouncer.port, user=user, dbname="pgbouncer",
+                with psycopg.connect(host=bouncer.socket_dir, port=bouncer.port, user=bouncer.user, dbname="pgbouncer",
                                      autocommit=True, connect_timeout=2):
                     return
             except psycopg.OperationalError as error:

@@ -222,6 +222,21 @@ def test_cursor_results_rowcounts_savepoints_executemany_and_copy_in_transaction
     own = _marker(first.subdomain)
 
     def work() -> None:
+        # No round trip of its own for the path: five statements across three schema changes, five messages
+        # (session mode would add a `SET search_path` for each change).
+        database = connection.settings_dict["NAME"]
+        connection.ensure_connection()  # connecting may set the time zone: not a statement of ours
+        before = pgbouncer.totals(database)
+        connection.set_tenant(first.organisation)
+        assert list(User.objects.values_list("email", flat=True)) == [own]
+        connection.set_schema_to_public()
+        assert Domain.objects.filter(domain=host(first.subdomain)).exists()
+        connection.set_tenant(second.organisation)
+        assert User.objects.filter(email=_marker(second.subdomain)).count() == 1
+        assert User.objects.filter(email=own).count() == 0
+        assert User.objects.count() == 1
+        assert pgbouncer.totals(database) == (before[0] + 5, before[1] + 5)
+
         connection.set_tenant(first.organisation)
         with connection.cursor() as cursor:
             # The statement's own result, not the SET's: rows, description and rowcount.
