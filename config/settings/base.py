@@ -201,6 +201,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Every five minutes, each active organisation keeps its sets' rhythms booked, sends tomorrow's set reminders
     # and report-back reminders (once each) and relays set emails never queued.
     "learningsets-tick": {"task": "tenants.fan_out", "schedule": 300.0, "args": ["learningsets.tick"]},
+    # Every five minutes, each active organisation sends invitations whose email could not be queued (Redis down).
+    "people-invitations-relay": {"task": "tenants.fan_out", "schedule": 300.0, "args": ["people.invitations_relay"]},
 }
 # Sign-up (tenants): ready spare schemas kept for instant sign-up, and optional operator approval.
 SPARE_POOL_SIZE = env.int("SPARE_POOL_SIZE", default=3)

@@ -1,0 +1,57 @@
+"""Redis down while an admin invites someone: the page still answers with success (the invitation is the row), and
+the relay beat fans out to every organisation sends the email once Redis is back, exactly once."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from django.core import mail
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from people.models import Invitation
+from people.tasks import invitations_relay
+from tests.conftest import client_for, make_person
+
+
+def _wait_for(condition, seconds: float = 15.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_redis_down_an_invitation_still_succeeds_and_the_relay_sends_it_once_redis_is_back(celery_worker, alpha):
+    from config.celery_app import app
+
+    admin = make_person(alpha, ["admin"])
+    working_broker = app.conf.broker_url
+    mail.outbox.clear()
+    try:
+        app.conf.broker_url = "redis://127.0.0.1:1/1"  # nothing listens there: Redis is "down"
+        app._pool = None
+        app.amqp._producer_pool = None
+        response = client_for(alpha, admin).post(
+            "/manage/invitations/", {"email": "while-down@example.org", "full_name": "Dee", "roles": ["leader"]}
+        )
+        assert response.status_code == 302
+    finally:
+        app.conf.broker_url = working_broker
+        app._pool = None
+        app.amqp._producer_pool = None
+    with tenant_context(alpha):
+        invitation = Invitation.objects.get(email="while-down@example.org")
+        assert invitation.sent_at is None
+        assert invitations_relay.delay().get(timeout=20) == 0  # made a moment ago: its own message may be in flight
+        Invitation.objects.filter(pk=invitation.pk).update(created=timezone.now() - timedelta(minutes=5))
+        assert invitations_relay.delay().get(timeout=20) == 1
+    assert _wait_for(lambda: len(mail.outbox) == 1), "the relayed invitation was not sent"
+    with tenant_context(alpha):
+        assert invitations_relay.delay().get(timeout=20) == 0
+        invitation.refresh_from_db()
+    time.sleep(0.3)
+    assert [m.to for m in mail.outbox] == [["while-down@example.org"]]
+    assert invitation.sent_at is not None and invitation.send_count == 1
