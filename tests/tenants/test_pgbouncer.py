@@ -26,9 +26,10 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from courses.models import Lesson
 from people.services import user_create
 from tenants.models import Domain, Organisation
-from tenants.services import organisation_create
+from tenants.services import organisation_create, spare_pool_refill
 from tests.conftest import host
 from tests.tenants.pgbouncer_server import PgBouncer, PgBouncerMissing, running_pgbouncer
 
@@ -217,7 +218,7 @@ def _in_pooled_thread(bouncer: PgBouncer, work: Callable[[], None]) -> None:
         raise failures[0]
 
 
-def test_cursor_results_rowcounts_savepoints_executemany_and_copy_in_transaction_mode(pgbouncer):
+def test_cursor_results_rowcounts_savepoints_executemany_and_copy_in_transaction_mode(pgbouncer, no_spares):
     first, second = _make_places(2)
     own = _marker(first.subdomain)
 
@@ -270,5 +271,11 @@ def test_cursor_results_rowcounts_savepoints_executemany_and_copy_in_transaction
         assert list(User.objects.values_list("email", flat=True)) == [_marker(second.subdomain)]
         # The ORM never asks for a server-side cursor: iterator() reads in chunks on an ordinary one.
         assert [u.email for u in User.objects.iterator(chunk_size=1)] == [_marker(second.subdomain)]
+        # The worker's spare-pool refill (an advisory transaction lock, the template copied in one DDL batch).
+        connection.set_schema_to_public()
+        assert spare_pool_refill(size=1) == 1
+        spare = Organisation.objects.get(kind=Organisation.Kind.SPARE)
+        connection.set_tenant(spare)
+        assert User.objects.count() == 0 and Lesson.objects.exists()  # the template's curriculum came along
 
     _in_pooled_thread(pgbouncer, work)
