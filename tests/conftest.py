@@ -4,6 +4,7 @@ tests that need a real Celery worker or a live server (see ../shared/PITFALLS.md
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -188,12 +189,60 @@ def live_db(django_db_setup, django_db_blocker) -> Iterator[None]:
             connection.close()
 
 
+class _TasksInFlight:
+    """Tasks published from this process (a test, or the in-process worker queueing more) that the worker has not
+    finished: waiting for none to be left replaces sleeping "until nothing more arrives". A task with an ETA (a
+    retry's countdown) is not waited for."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: set[str] = set()
+        self.finished: set[str] = set()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.pending.clear()
+            self.finished.clear()
+
+    def published(self, headers: dict | None = None, **kwargs: object) -> None:
+        headers = headers or {}
+        if headers.get("id") and not headers.get("eta"):
+            with self.lock:
+                if headers["id"] not in self.finished:  # the worker may finish before this signal is sent
+                    self.pending.add(headers["id"])
+
+    def done(self, task_id: str | None = None, request: object = None, message: object = None,
+             **kwargs: object) -> None:
+        task_id = (task_id or getattr(request, "id", None) or kwargs.get("id")
+                   or (getattr(message, "headers", None) or {}).get("id"))
+        with self.lock:
+            self.pending.discard(task_id)
+            self.finished.add(task_id)
+
+
+TASKS_IN_FLIGHT = _TasksInFlight()
+
+
+def worker_drained(timeout: float = 20.0) -> None:
+    """Wait until the real worker has run every task published since the test began (and those they queued)."""
+    deadline = time.monotonic() + timeout
+    while TASKS_IN_FLIGHT.pending and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not TASKS_IN_FLIGHT.pending, f"tasks not run after {timeout} s: {sorted(TASKS_IN_FLIGHT.pending)}"
+
+
 @pytest.fixture(scope="session")
 def celery_worker_session(django_db_setup, django_db_blocker):
+    from celery import signals
     from celery.contrib.testing.worker import start_worker
 
     from config.celery_app import app
 
+    signals.after_task_publish.connect(TASKS_IN_FLIGHT.published, weak=False)
+    signals.task_postrun.connect(TASKS_IN_FLIGHT.done, weak=False)
+    signals.task_revoked.connect(TASKS_IN_FLIGHT.done, weak=False)
+    signals.task_rejected.connect(TASKS_IN_FLIGHT.done, weak=False)
+    signals.task_unknown.connect(TASKS_IN_FLIGHT.done, weak=False)
     context = start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING")
     with django_db_blocker.unblock():
         worker = context.__enter__()
@@ -206,6 +255,7 @@ def celery_worker_session(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def celery_worker(live_db, celery_worker_session):
+    TASKS_IN_FLIGHT.reset()
     return celery_worker_session
 
 

@@ -3,7 +3,6 @@ scheduled pulse opens, the content-free email arrives, the one reminder goes onc
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from django.core import mail
@@ -14,6 +13,7 @@ from feedback.models import PulseRhythm, PulseRound, PulseSchedule, Respondent, 
 from feedback.pulse import services
 from feedback.pulse.statements import STATEMENTS
 from feedback.tasks import rounds_tick
+from tests.conftest import worker_drained
 from tests.feedback.pulse_world import answer, build_world
 
 
@@ -23,7 +23,8 @@ def _tick(alpha) -> dict[str, int]:
 
 
 def _settle() -> None:
-    time.sleep(0.2)
+    """Until the worker has run every task queued so far: nothing more can arrive."""
+    worker_drained()
 
 
 def test_a_scheduled_pulse_opens_emails_reminds_once_and_closes_on_a_real_worker(celery_worker, alpha, beta):

@@ -5,7 +5,6 @@ the set; and the beat sends what was never queued."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from django.core import mail
@@ -14,19 +13,14 @@ from django_tenants.utils import tenant_context
 
 from learningsets import emails, services, tasks
 from learningsets.models import Meeting, MeetingEmail, SetMember
-from tests.conftest import make_person
+from tests.conftest import make_person, worker_drained
 
 MARKER = "MARKERsaidintheroom"
 
 
-def _wait_for(count: int, *, subject: str = "") -> list:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        found = [m for m in mail.outbox if subject in m.subject]
-        if len(found) >= count:
-            time.sleep(0.3)  # and nothing more arrives
-            break
-        time.sleep(0.05)
+def _sent(*, subject: str = "") -> list:
+    """What the worker sent once it has run every task queued so far (nothing more can arrive)."""
+    worker_drained()
     return [m for m in mail.outbox if subject in m.subject]
 
 
@@ -42,7 +36,7 @@ def _set(alpha):
 def test_invitations_reminders_and_the_report_back_go_once_through_a_real_worker(celery_worker, alpha):
     mail.outbox.clear()
     learning_set, facilitator, members = _set(alpha)
-    invitations = _wait_for(5, subject="invited to an action learning set")
+    invitations = _sent(subject="invited to an action learning set")
     assert sorted(m.to[0] for m in invitations) == sorted(
         ["priya@example.org"] + [f"member{n}@example.org" for n in range(4)]
     )
@@ -59,7 +53,7 @@ def test_invitations_reminders_and_the_report_back_go_once_through_a_real_worker
         meeting = services.meeting_book(learning_set=learning_set, by=facilitator, presenter=members[1],
                                         starts_at=timezone.now() + timedelta(hours=30))
         services.brief_post(meeting=meeting, by=members[1], text=f"Rotas {MARKER}")
-    invites = _wait_for(5, subject="meets on")
+    invites = _sent(subject="meets on")
     assert len(invites) == 5  # the past meeting's invitations were never sent
     ics = [a for a in invites[0].attachments if a[0] == "meeting.ics"]
     assert ics and b"learningset-meeting-" in (ics[0][1] if isinstance(ics[0][1], bytes) else ics[0][1].encode())
@@ -71,9 +65,8 @@ def test_invitations_reminders_and_the_report_back_go_once_through_a_real_worker
         later = timezone.now() + timedelta(hours=7)
         recorded = [emails.sets_tick(now=later + timedelta(minutes=5 * n))["reminders"] for n in range(3)]
     assert recorded == [6, 0, 0]
-    reminders = _wait_for(5, subject="Tomorrow")
-    nudges = _wait_for(1, subject="how did your action go")
-    time.sleep(0.5)
+    reminders = _sent(subject="Tomorrow")
+    nudges = _sent(subject="how did your action go")
     assert sorted(m.to[0] for m in reminders) == sorted(
         ["priya@example.org"] + [f"member{n}@example.org" for n in range(4)]
     )
@@ -86,13 +79,13 @@ def test_invitations_reminders_and_the_report_back_go_once_through_a_real_worker
         assert rows.count() == 6 and not rows.filter(sent_at__isnull=True).exists()
         # A task run again for a sent row sends nothing.
         assert emails.meeting_email_send(rows.first().pk) is False
-    assert len(_wait_for(99, subject="Tomorrow")) == 5
+    assert len(_sent(subject="Tomorrow")) == 5
 
 
 def test_the_beat_sends_what_was_never_queued(celery_worker, alpha, monkeypatch):
     mail.outbox.clear()
     learning_set, facilitator, members = _set(alpha)
-    _wait_for(5, subject="invited")
+    _sent(subject="invited")
     with tenant_context(alpha):
         for person in [facilitator, *members]:
             services.place_accept(place=SetMember.objects.get(learning_set=learning_set, user=person), user=person)
@@ -104,4 +97,4 @@ def test_the_beat_sends_what_was_never_queued(celery_worker, alpha, monkeypatch)
         assert emails.sets_tick()["relayed"] == 0  # queued a moment ago: left to the message in flight
         MeetingEmail.objects.update(created_at=timezone.now() - timedelta(minutes=5))
         assert emails.sets_tick()["relayed"] == 5
-    assert len(_wait_for(5, subject="meets on")) == 5
+    assert len(_sent(subject="meets on")) == 5

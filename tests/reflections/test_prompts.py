@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import threading
-import time as clock
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -27,7 +26,7 @@ from reflections.models import (
 from reflections.prompt_tasks import prompt_emails_send, prompts_dispatch
 from reflections.rhythm import Rhythm, due_slot
 from tenants.fanout import active_schemas
-from tests.conftest import client_for, make_person
+from tests.conftest import client_for, make_person, worker_drained
 
 THURSDAY_17_LONDON = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)  # GMT in November
 
@@ -294,13 +293,10 @@ def test_two_dispatchers_racing_record_one_delivery(live_db, alpha):
         assert PromptDelivery.objects.filter(user=leader).count() == 1
 
 
-def _wait_for(condition, seconds: float = 15.0) -> bool:
-    deadline = clock.monotonic() + seconds
-    while clock.monotonic() < deadline:
-        if condition():
-            return True
-        clock.sleep(0.05)
-    return False
+def _wait_for(condition) -> bool:
+    """Once the worker has run every task queued so far (nothing more can arrive)."""
+    worker_drained()
+    return condition()
 
 
 def test_full_delivery_through_a_real_worker_into_the_outbox(celery_worker, alpha, monkeypatch):
@@ -315,7 +311,7 @@ def test_full_delivery_through_a_real_worker_into_the_outbox(celery_worker, alph
     with tenant_context(alpha):
         assert prompts_dispatch.delay().get(timeout=20) == 0  # beat again a minute later: nothing new
         delivery = PromptDelivery.objects.select_related("prompt").get(user=leader)
-    clock.sleep(0.3)
+    worker_drained()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["rowan@example.org"]
     assert delivery.email_status == PromptDelivery.EmailStatus.SENT
@@ -360,7 +356,7 @@ def test_redis_down_a_comment_still_succeeds_and_its_email_goes_once_redis_is_ba
     assert _wait_for(lambda: any(m.to == ["author@example.org"] for m in mail.outbox))
     with tenant_context(alpha):
         prompts_dispatch.delay().get(timeout=20)
-    clock.sleep(0.3)
+    worker_drained()
     assert sum(m.to == ["author@example.org"] for m in mail.outbox) == 1
     assert "Thank you" not in mail.outbox[0].body
 

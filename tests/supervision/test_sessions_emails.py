@@ -4,7 +4,6 @@ session however often the beat runs; rows never queued are relayed."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,14 +15,12 @@ from supervision import emails
 from supervision.models import SessionEmail
 from supervision.services import sessions as services
 from supervision.tasks import tick
-from tests.conftest import make_person
+from tests.conftest import make_person, worker_drained
 
 
-def _wait_for(count: int) -> list:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and len(mail.outbox) < count:
-        time.sleep(0.05)
-    time.sleep(0.3)  # and nothing more arrives
+def _sent() -> list:
+    """What the worker sent once it has run every task queued so far (nothing more can arrive)."""
+    worker_drained()
     return list(mail.outbox)
 
 
@@ -39,7 +36,7 @@ def test_invitations_and_one_reminder_through_a_real_worker(celery_worker, alpha
         relationship = services.relationship_create(supervisor=sid, supervisee=sue)
         session = services.session_schedule(relationship=relationship, by=sid, starts_at=starts, place="Room 2")
         services.agenda_add(session=session, by=sue, text="SECRET-AGENDA about nights")
-    invitations = _wait_for(2)
+    invitations = _sent()
     assert sorted(m.to[0] for m in invitations) == ["sid@example.org", "sue@example.org"]
     [to_sue] = [m for m in invitations if m.to == ["sue@example.org"]]
     assert to_sue.subject.startswith("Supervision with Sid Supervisor on ")
@@ -56,7 +53,7 @@ def test_invitations_and_one_reminder_through_a_real_worker(celery_worker, alpha
     with tenant_context(alpha):
         assert emails.supervision_tick(eight)["supervision_emails"] == 0
         assert emails.supervision_tick(nine)["supervision_emails"] == 2
-    reminders = _wait_for(2)
+    reminders = _sent()
     with tenant_context(alpha):
         assert emails.supervision_tick(nine + timedelta(minutes=5))["supervision_emails"] == 0
         tick.delay()  # the beat's task itself, on the worker: nothing is due twice
@@ -68,7 +65,7 @@ def test_invitations_and_one_reminder_through_a_real_worker(celery_worker, alpha
         assert SessionEmail.objects.filter(kind="reminder").count() == 2
         assert not SessionEmail.objects.filter(sent_at__isnull=True).exists()
         assert emails.supervision_tick(nine + timedelta(hours=3))["supervision_emails"] == 0
-    assert len(_wait_for(3)) == 2
+    assert len(_sent()) == 2
 
 
 def test_emails_never_queued_are_relayed(celery_worker, alpha, monkeypatch):
@@ -84,6 +81,6 @@ def test_emails_never_queued_are_relayed(celery_worker, alpha, monkeypatch):
     monkeypatch.undo()
     with tenant_context(alpha):
         assert emails.supervision_tick()["supervision_emails"] == 2
-    assert sorted(m.to[0] for m in _wait_for(2)) == ["sid2@example.org", "sue2@example.org"]
+    assert sorted(m.to[0] for m in _sent()) == ["sid2@example.org", "sue2@example.org"]
     with tenant_context(alpha):
         assert emails.supervision_tick()["supervision_emails"] == 0
