@@ -84,7 +84,8 @@ def pool_mode_problems(databases: dict[str, dict[str, Any]]) -> list[CheckMessag
              "OPTIONS['server_side_binding'] sends statements with the extended protocol, which cannot carry the "
              "search path in the same message"),
             (options.get("prepare_threshold") is not None,
-             "OPTIONS['prepare_threshold'] prepares statements on one server connection and runs them on another"),
+             "OPTIONS['prepare_threshold'] prepares statements (extended protocol) on one server connection and may "
+             "run them on another"),
             (not database.get("DISABLE_SERVER_SIDE_CURSORS"),
              "DISABLE_SERVER_SIDE_CURSORS is off: a server-side cursor lives on one server connection"),
             (bool(options.get("assume_role")),

@@ -155,8 +155,9 @@ class DatabaseWrapper(TenantDatabaseWrapper):
                 raise ImproperlyConfigured("Transaction pooling needs client-side binding: remove "
                                            "OPTIONS['server_side_binding'] (config.checks says why).")
             if params.get("prepare_threshold") is not None:
-                raise ImproperlyConfigured("Transaction pooling with PgBouncer 1.18 cannot use prepared statements: "
-                                           "remove OPTIONS['prepare_threshold'].")
+                raise ImproperlyConfigured("Transaction pooling sends each statement with its path in one simple-"
+                                           "protocol message, which cannot be prepared: remove "
+                                           "OPTIONS['prepare_threshold'].")
             params["cursor_factory"] = PathCarryingCursor
         return params
 

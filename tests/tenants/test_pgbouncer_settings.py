@@ -65,3 +65,29 @@ def test_compose_runs_web_worker_and_beat_through_pgbouncer_in_transaction_mode_
     # Migrations hold session state (locks, SET, DDL across statements): straight to PostgreSQL.
     migrate = services["migrate"]["environment"]
     assert "@postgres:" in migrate["DATABASE_URL"] and "DATABASE_POOL_MODE" not in migrate
+
+
+def _pooled_wrapper(**options):
+    from django.db import connection
+
+    from config.db.base import DatabaseWrapper
+
+    return DatabaseWrapper({**connection.settings_dict, "POOL_MODE": "transaction",
+                            "DISABLE_SERVER_SIDE_CURSORS": True, "OPTIONS": options}, alias="pooled")
+
+
+def test_the_backend_itself_refuses_what_cannot_work_in_transaction_mode():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.db.base import PathCarryingCursor
+
+    with pytest.raises(ImproperlyConfigured, match="Server-side cursors"):
+        _pooled_wrapper().create_cursor(name="chunked")
+    with pytest.raises(ImproperlyConfigured, match="client-side binding"):
+        _pooled_wrapper(server_side_binding=True).get_connection_params()
+    with pytest.raises(ImproperlyConfigured, match="cannot be prepared"):
+        _pooled_wrapper(prepare_threshold=5).get_connection_params()
+    assert _pooled_wrapper().get_connection_params()["cursor_factory"] is PathCarryingCursor
+    wrapper = _pooled_wrapper()
+    wrapper.set_schema("org_a")
+    assert wrapper.statement_path_prefix() == 'SET LOCAL search_path TO "org_a", "public"; '
