@@ -4,6 +4,10 @@ import os
 
 from tenant_schemas_celery.app import CeleryApp
 
+from config import celery_fixes
+
+celery_fixes.install()  # a worker outlives a Redis outage (config/celery_fixes.py says why)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 app = CeleryApp("heartwood", task_cls="config.celery_task:HeartwoodTask")
