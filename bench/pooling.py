@@ -29,9 +29,7 @@ import os
 import platform
 import statistics
 import sys
-import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -86,29 +84,6 @@ def setup() -> list[tuple[Any, Any, str]]:
     return places
 
 
-def _in_thread(work: Callable[[], Any]) -> Any:
-    """Run `work` with this thread's own Django connection (pointed at PgBouncer by `work` itself)."""
-    from django.db import connections
-
-    out: list[Any] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            out.append(work())
-        except BaseException as exc:
-            failure.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
-    return out[0]
-
-
 MODES = ("session", "transaction")
 PATTERNS = ("same org", "rotating")
 
@@ -120,7 +95,7 @@ def measure(places: list[tuple[Any, Any, str]]) -> dict[str, dict[str, dict[str,
 
     from django.db import connection, connections
 
-    from tests.tenants.pgbouncer_server import running_pgbouncer
+    from tests.tenants.pgbouncer_server import in_threads, point_default_connection_at, running_pgbouncer
 
     server = connection.settings_dict
     database = server["NAME"]
@@ -131,14 +106,9 @@ def measure(places: list[tuple[Any, Any, str]]) -> dict[str, dict[str, dict[str,
 
         def work() -> dict[str, dict[str, dict[str, float]]]:
             pooled = connections["default"]
-            direct = dict(pooled.settings_dict)
 
             def use(mode: str) -> None:
-                pooled.close()
-                pooled.settings_dict = {
-                    **direct, "HOST": bouncers[mode].socket_dir, "PORT": str(bouncers[mode].port), "POOL_MODE": mode,
-                    "DISABLE_SERVER_SIDE_CURSORS": mode == "transaction", "CONN_MAX_AGE": 600,
-                }
+                point_default_connection_at(bouncers[mode], mode, CONN_MAX_AGE=600)
 
             def request(i: int, pattern: str) -> None:
                 _, client, email = places[i % len(places) if pattern == "rotating" else 0]
@@ -184,7 +154,7 @@ def measure(places: list[tuple[Any, Any, str]]) -> dict[str, dict[str, dict[str,
                 figures[mode][pattern]["ms_best"] = round(min(samples), 2)
             return figures
 
-        return _in_thread(work)
+        return in_threads([work])[0]
 
 
 def main() -> None:

@@ -13,13 +13,17 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import psycopg
+
+T = TypeVar("T")
 
 # Only a name for the socket file (.s.PGSQL.<port>): PgBouncer listens on no TCP address here.
 LISTEN_PORT = 6432
@@ -143,3 +147,42 @@ def _wait_until_ready(process: subprocess.Popen, bouncer: PgBouncer) -> None:
                 last_error = error
         time.sleep(0.05)
     raise RuntimeError(f"PgBouncer did not answer within 15 s ({last_error}):\n{bouncer.log_text()}")
+
+
+def point_default_connection_at(bouncer: PgBouncer, mode: str, **overrides: Any) -> None:
+    """Send this thread's default Django connection through `bouncer`, in `mode` (the DATABASE_POOL_MODE
+    setting). Each thread has a connection of its own, so other threads keep theirs."""
+    from django.db import connections
+
+    pooled = connections["default"]
+    pooled.close()
+    pooled.settings_dict = {
+        **pooled.settings_dict, "HOST": bouncer.socket_dir, "PORT": str(bouncer.port), "POOL_MODE": mode,
+        "DISABLE_SERVER_SIDE_CURSORS": mode == "transaction", **overrides,
+    }
+
+
+def in_threads(works: list[Callable[[], T]]) -> list[T]:
+    """Run every callable at once, each in a thread of its own (with Django connections of its own, closed at the
+    end); answer their results in order, or raise the first failure."""
+    from django.db import connections
+
+    results: list[Any] = [None] * len(works)
+    failures: list[BaseException] = []
+
+    def run(index: int, work: Callable[[], T]) -> None:
+        try:
+            results[index] = work()
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index, work)) for index, work in enumerate(works)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return results

@@ -14,14 +14,14 @@ crossings: so the test is known to detect the bug it guards against.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, NotSupportedError, connection, connections, transaction
+from django.db import IntegrityError, NotSupportedError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -31,7 +31,13 @@ from people.services import user_create
 from tenants.models import Domain, Organisation
 from tenants.services import organisation_create, spare_pool_refill
 from tests.conftest import host
-from tests.tenants.pgbouncer_server import PgBouncer, PgBouncerMissing, running_pgbouncer
+from tests.tenants.pgbouncer_server import (
+    PgBouncer,
+    PgBouncerMissing,
+    in_threads,
+    point_default_connection_at,
+    running_pgbouncer,
+)
 
 ORGANISATIONS = 10
 ITERATIONS = 45  # per thread: 450 in all, about 4,000 checks
@@ -78,16 +84,6 @@ def _make_places(count: int) -> list[Place]:
         made.append(Place(organisation=organisation, subdomain=subdomain, client=client))
     connection.set_schema_to_public()
     return made
-
-
-def _through_pgbouncer(bouncer: PgBouncer, mode: str) -> None:
-    """Point this thread's default connection at PgBouncer, in `mode` (the DATABASE_POOL_MODE setting)."""
-    pooled = connections["default"]
-    assert pooled.connection is None
-    pooled.settings_dict = {
-        **pooled.settings_dict, "HOST": bouncer.socket_dir, "PORT": str(bouncer.port), "POOL_MODE": mode,
-        "DISABLE_SERVER_SIDE_CURSORS": True,
-    }
 
 
 @dataclass
@@ -148,23 +144,12 @@ def _serve(place: Place, iterations: int, tally: Tally) -> None:
 
 def _run_workload(bouncer: PgBouncer, places: list[Place], mode: str, iterations: int) -> list[Tally]:
     tallies = [Tally() for _ in places]
-    failures: list[BaseException] = []
 
-    def thread_main(place: Place, tally: Tally) -> None:
-        try:
-            _through_pgbouncer(bouncer, mode)
-            _serve(place, iterations, tally)
-        except BaseException as error:
-            failures.append(error)
-        finally:
-            connections.close_all()
+    def serve(place: Place, tally: Tally) -> None:
+        point_default_connection_at(bouncer, mode)
+        _serve(place, iterations, tally)
 
-    threads = [threading.Thread(target=thread_main, args=pair) for pair in zip(places, tallies, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not failures, failures
+    in_threads([partial(serve, place, tally) for place, tally in zip(places, tallies, strict=True)])
     return tallies
 
 
@@ -200,22 +185,11 @@ def test_transaction_pooling_never_runs_a_query_in_another_organisations_schema(
 
 
 def _in_pooled_thread(bouncer: PgBouncer, work: Callable[[], None]) -> None:
-    failures: list[BaseException] = []
+    def pooled() -> None:
+        point_default_connection_at(bouncer, "transaction")
+        work()
 
-    def thread_main() -> None:
-        try:
-            _through_pgbouncer(bouncer, "transaction")
-            work()
-        except BaseException as error:
-            failures.append(error)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=thread_main)
-    thread.start()
-    thread.join()
-    if failures:
-        raise failures[0]
+    in_threads([pooled])
 
 
 def test_cursor_results_rowcounts_savepoints_executemany_and_copy_in_transaction_mode(pgbouncer, no_spares):
