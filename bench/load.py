@@ -72,11 +72,12 @@ def _clean(result: dict[str, object]) -> bool:
 
 def main() -> int:
     box = machine()
-    print(f"Machine: {box['cpus']} CPUs ({box['cpu']}), {box['memory']}, Python {box['python']}; "
-          f"load average now {os.getloadavg()[0]:.2f}", flush=True)
     started = time.perf_counter()
     stack = Stack()
-    stack.start(processes=False)
+    stack.start(processes=False)  # waits while another run uses the stack's directory
+    started += stack.lock_wait
+    print(f"Machine: {box['cpus']} CPUs ({box['cpu']}), {box['memory']}, Python {box['python']}; "
+          f"load average now {os.getloadavg()[0]:.2f}", flush=True)
     try:
         info = seed(stack, ORGS)
         seed_seconds = time.perf_counter() - started
