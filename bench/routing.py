@@ -12,7 +12,12 @@ process (bench/_routing_settings.py):
     heartwood  Heartwood as configured: OrganisationMiddleware (cached host map) + config.db backend
 
 plus "heartwood, 2 hosts": Heartwood serving requests that alternate between two organisations, so every request
-moves the connection to another schema (the worst case for the schema cache).
+moves the connection to another schema (the worst case for the schema cache); and "heartwood, 1,000 hosts":
+requests spread across BENCH_HOSTS (default 1,000) organisations in a fixed shuffled order, so the host cache holds
+them all and PostgreSQL serves every schema in turn — once with every host in the cache (the steady state within
+TENANT_HOST_CACHE_SECONDS), once with a cache that keeps nothing (every request looks its host up: the worst case).
+It also prints what the host cache costs in memory per process at that many hosts (tracemalloc and RSS), each
+PostgreSQL backend's memory, and the relations in one organisation's schema.
 
 Requests go in-process through Django's WSGI handler (no HTTP parsing, so routing overhead is as visible as it can
 be); connections persist between requests (CONN_MAX_AGE) as in production. The parent process warms every setup,
@@ -22,9 +27,11 @@ timeit does); the median is shown beside it, and the load average is printed so 
 Per warm request it counts the queries Django sees (CaptureQueriesContext, i.e. what assertNumQueries counts) and
 the statements that reach the server (every psycopg execute, including CONN_HEALTH_CHECKS' `SELECT 1`).
 
-Everything runs in a dedicated database, `heartwood_bench`, on the server DATABASE_URL names (dropped, created and
-migrated afresh on every run, with two organisations at bench.localhost and bench-other.localhost); the dev
-database is never touched.
+Everything runs in a dedicated database, `heartwood_bench`, on the server DATABASE_URL names, with two organisations
+at bench.localhost and bench-other.localhost and the many at org-<n>.localhost; the dev database is never touched.
+Making 1,000 organisations takes minutes, so the database is kept while every migration and the template copier are
+unchanged (a fingerprint in the database's comment) and made afresh otherwise, or with BENCH_FRESH=1; the time it
+took is printed apart from the measurements.
 The last line of output is JSON with every figure and ratio.
 """
 
