@@ -38,15 +38,32 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/London"}
 
 
+SERIOUS = ("serious", "critical")
+
+
+def _described(violation: dict) -> str:
+    return (f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+            f"{[n['target'] for n in violation['nodes']][:3]}")
+
+
 def serious_violations(page: Page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
+    return [_described(v) for v in results.response["violations"] if v.get("impact") in SERIOUS]
+
+
+def axe_findings(page: Page) -> tuple[list[str], list[str]]:
+    """One axe run with WCAG 2.2 AA 2.5.8 (target size, a rule axe ships switched off) switched on: the serious and
+    critical findings, and the others (moderate, minor, and any target-size finding)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}})
+    serious, other = [], []
+    for violation in results.response["violations"]:
+        wanted = violation.get("impact") in SERIOUS and violation["id"] != "target-size"
+        (serious if wanted else other).append(_described(violation))
+    return serious, other
 
 
 @pytest.fixture(autouse=True)
