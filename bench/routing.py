@@ -15,7 +15,9 @@ plus "heartwood, 2 hosts": Heartwood serving requests that alternate between two
 moves the connection to another schema (the worst case for the schema cache); and "heartwood, 1,000 hosts":
 requests spread across BENCH_HOSTS (default 1,000) organisations in a fixed shuffled order, so the host cache holds
 them all and PostgreSQL serves every schema in turn — once with every host in the cache (the steady state within
-TENANT_HOST_CACHE_SECONDS), once with a cache that keeps nothing (every request looks its host up: the worst case).
+TENANT_HOST_CACHE_SECONDS), once with a cache that keeps nothing (every request looks its host up: the worst case),
+and once warm with DATABASE_POOL_MODE=transaction on the same direct connection (every statement carries its
+organisation's path, so moving schema costs no `SET` round trip of its own).
 It also prints what the host cache costs in memory per process at that many hosts (tracemalloc and RSS), each
 PostgreSQL backend's memory, and the relations in one organisation's schema.
 
@@ -76,6 +78,9 @@ SETUPS = {
     "heartwood_2hosts": "Heartwood, 2 hosts",
     "heartwood_many": f"Heartwood, {MANY_HOSTS:,} hosts",
     "heartwood_many_cold": f"Heartwood, {MANY_HOSTS:,} hosts, expired",
+    # DATABASE_POOL_MODE=transaction on a direct connection: every statement carries its path (config/db), so a
+    # request that moves schema sends no SET of its own.
+    "heartwood_many_tx": f"Heartwood, {MANY_HOSTS:,} hosts, tx mode",
 }
 VIEWS = {"q1": ("1 query", "/bench/one/"), "q5": ("5 queries", "/bench/five/")}
 TARGET_RATIO_AT_5 = 0.8
@@ -219,6 +224,8 @@ def worker(setup: str) -> None:
     many = setup.startswith("heartwood_many")
     if many:  # read by config.settings.base, as in production
         os.environ["TENANT_HOST_CACHE_SECONDS"] = "0" if setup == "heartwood_many_cold" else str(WARM_TTL_SECONDS)
+    if setup == "heartwood_many_tx":
+        os.environ["DATABASE_POOL_MODE"] = "transaction"
     import warnings
 
     warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic needed here
