@@ -202,3 +202,14 @@ def test_a_schema_that_is_not_there_is_reported_and_the_rest_migrated(world, pac
     assert report.failed == {gone: "the schema does not exist"}
     assert with_column(schemas) == set(schemas) - {gone}
     Organisation.objects.filter(schema_name=gone).delete()  # the row and domain (its schema is already gone)
+
+
+def test_catalogue_reads_are_told_apart_from_what_a_migration_writes(db):
+    from tenants.migrating import statements_captured
+
+    with statements_captured(connection) as captured, connection.cursor() as cursor:
+        connection.introspection.get_table_list(cursor)
+        cursor.execute("SELECT 1")
+    reads = [statement for statement in captured if statement.read]
+    assert reads and all("pg_class" in s.sql or "search_path" in s.sql.lower() for s in reads)
+    assert [statement.sql for statement in captured if not statement.read] == ["SELECT 1"]
