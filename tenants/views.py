@@ -14,13 +14,15 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_tenants.utils import tenant_context
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from people.links import subdomain_url
 
@@ -30,6 +32,9 @@ from .forms import ConfirmDeleteForm, ConsoleSearchForm, FindOrganisationForm, S
 from .health import worker_states
 from .models import Organisation
 from .selectors import membership_of, organisations_for_console, subdomain_of
+
+# Redis down when a task is queued (the publish retry policy in settings has already tried again).
+BROKER_UNREACHABLE = (BrokerError, RedisConnectionError)
 
 CONSOLE_PAGE_SIZE = 50
 
@@ -46,8 +51,14 @@ def find_organisation(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "That's a lot of requests. Please wait a few minutes and try again.")
         else:
             email = form.cleaned_data["email"]
-            transaction.on_commit(lambda: organisations_reminder_task.delay(email))
-            return render(request, "tenants/find_sent.html", {"email": email})
+            try:
+                organisations_reminder_task.delay(email)
+            except BROKER_UNREACHABLE:
+                # Nothing is recorded to send later (the address is not kept), so say so rather than answer 500;
+                # the same for every address, so it tells nobody whether one has an account.
+                form.add_error(None, "We couldn't send the email just now. Please try again in a few minutes.")
+            else:
+                return render(request, "tenants/find_sent.html", {"email": email})
     return render(request, "tenants/find.html", {"form": form})
 
 

@@ -60,3 +60,20 @@ def test_requests_are_rate_limited_per_address(client):
 def test_unknown_hosts_point_to_find_your_organisation(client):
     response = client.get("/", HTTP_HOST=host("nowhere"))
     assert response.status_code == 404 and b"/find/" in response.content
+
+
+def test_with_redis_down_the_page_asks_to_try_again_instead_of_failing(client):
+    from config.celery_app import app
+
+    working_broker = app.conf.broker_url
+    try:
+        app.conf.broker_url = "redis://127.0.0.1:1/1"  # nothing listens there: Redis is "down"
+        app._pool = None
+        app.amqp._producer_pool = None
+        response = client.post("/find/", {"email": "while-down@example.org"}, HTTP_HOST=host())
+    finally:
+        app.conf.broker_url = working_broker
+        app._pool = None
+        app.amqp._producer_pool = None
+    assert response.status_code == 200
+    assert b"try again in a few minutes" in response.content
