@@ -4,7 +4,6 @@ and each email is marked sent as it goes, so the emails sent before the kill are
 
 from __future__ import annotations
 
-import time as clock
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -17,7 +16,7 @@ from django_tenants.utils import tenant_context
 from reflections import prompt_delivery
 from reflections.models import PromptChannel, PromptDelivery, PromptSchedule
 from reflections.prompt_tasks import prompts_dispatch
-from tests.conftest import make_person
+from tests.conftest import make_person, worker_drained
 
 THURSDAY_17_LONDON = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
 ABANDONED = timedelta(minutes=11)  # past the task time limit (5 min) and the margin (5 min)
@@ -38,14 +37,6 @@ def _leaders(alpha, n: int) -> list:
     return leaders
 
 
-def _wait_for(condition, seconds: float = 15.0) -> bool:
-    deadline = clock.monotonic() + seconds
-    while clock.monotonic() < deadline:
-        if condition():
-            return True
-        clock.sleep(0.05)
-    return False
-
 
 def _emails_per_person() -> Counter:
     return Counter(message.to[0] for message in mail.outbox)
@@ -61,13 +52,13 @@ def test_a_worker_killed_after_claiming_leaves_emails_that_the_dispatch_sends_on
         prompt_delivery._claim_emails(ids)  # committed; then the worker is killed before it sends anything
         # A minute later: the claim may still be a live worker's, so nothing is sent twice.
         prompts_dispatch.delay().get(timeout=20)
-    clock.sleep(0.3)
+        worker_drained()
     assert mail.outbox == []
     with time_machine.travel(THURSDAY_17_LONDON + ABANDONED, tick=True), tenant_context(alpha):
         prompts_dispatch.delay().get(timeout=20)
-        assert _wait_for(lambda: len(mail.outbox) >= 3), "the abandoned emails were not sent"
+        worker_drained()
         prompts_dispatch.delay().get(timeout=20)
-        clock.sleep(0.3)
+        worker_drained()
         statuses = set(PromptDelivery.objects.filter(user__in=leaders).values_list("email_status", flat=True))
     assert _emails_per_person() == Counter({leader.email: 1 for leader in leaders})
     assert statuses == {PromptDelivery.EmailStatus.SENT}
@@ -94,7 +85,7 @@ def test_a_worker_killed_mid_batch_resends_none_of_what_it_had_sent(celery_worke
         assert PromptDelivery.objects.filter(pk__in=ids, email_status="sent").count() == 2
     with time_machine.travel(THURSDAY_17_LONDON + ABANDONED, tick=True), tenant_context(alpha):
         prompts_dispatch.delay().get(timeout=20)
-        assert _wait_for(lambda: len(mail.outbox) >= 5), "the rest of the batch was not sent"
+        worker_drained()
         prompts_dispatch.delay().get(timeout=20)
-    clock.sleep(0.3)
+        worker_drained()
     assert _emails_per_person() == Counter({leader.email: 1 for leader in leaders})
