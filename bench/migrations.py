@@ -58,13 +58,22 @@ DATABASE_NAME = "heartwood_bench_migrations"
 ORGS = int(os.environ.get("BENCH_ORGS", "1000"))
 SPARES = int(os.environ.get("BENCH_SPARES", "3"))
 STOCK_NOOP_MULTIPROCESSING = os.environ.get("BENCH_STOCK_NOOP_MULTIPROCESSING", "0") == "1"
+# Re-measure on the organisations a previous run left (no new database, no catalogue figures), and choose who runs.
+REUSE = os.environ.get("BENCH_REUSE_DATABASE", "0") == "1"
+NOOP_STOCK = os.environ.get("BENCH_NOOP_STOCK", "1") == "1"
+CONTENDERS = os.environ.get("BENCH_CONTENDERS", "heartwood,standard,multiprocessing").split(",")
 NOOP_SAMPLES = 3
 TARGET_NOOP_SECONDS = 2.0
 TARGET_OVER_STANDARD = 5.0
 
 
 def setup() -> str:
-    url = fresh_database_url(DATABASE_NAME, "migrations.py")
+    if REUSE:
+        from urllib.parse import urlsplit, urlunsplit
+
+        url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{DATABASE_NAME}"))
+    else:
+        url = fresh_database_url(DATABASE_NAME, "migrations.py")
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "_migration_settings"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -161,9 +170,12 @@ def main() -> None:
 
     before = catalogue_bytes()
     started = time.perf_counter()
-    organisations_add(ORGS, prefix="bench")
+    if REUSE:
+        undo_extra(tenant_schemas())  # a run stopped half-way may have left the new migration in some schemas
+    else:
+        organisations_add(ORGS, prefix="bench")
+        spare_pool_refill(size=SPARES)
     made_seconds = time.perf_counter() - started
-    spare_pool_refill(size=SPARES)
     after = catalogue_bytes()
     schemas = tenant_schemas()
     with connection.cursor() as cursor:
@@ -173,11 +185,11 @@ def main() -> None:
     catalogue = {
         "relations_per_schema": relations, "tables_per_schema": tables, "indexes_per_schema": indexes,
         "catalogue_bytes_before": before, "catalogue_bytes_after": after,
-        "catalogue_bytes_per_organisation": round((after - before) / (ORGS + SPARES)),
+        "catalogue_bytes_per_organisation": None if REUSE else round((after - before) / (ORGS + SPARES)),
     }
     print(f"{ORGS} organisations, {SPARES} spares and the template: {len(schemas)} tenant schemas "
           f"(made in {made_seconds:.0f} s). Each schema: {relations} relations ({tables} tables, {indexes} indexes); "
-          f"the catalogue grew {catalogue['catalogue_bytes_per_organisation'] / 1024:.0f} KiB per organisation "
+          f"the catalogue grew {(catalogue['catalogue_bytes_per_organisation'] or 0) / 1024:.0f} KiB per organisation "
           f"({before / 2**20:.0f} → {after / 2**20:.0f} MiB).\n", flush=True)
 
     workdir = Path(tempfile.mkdtemp(prefix="hw-bench-migrations-"))
@@ -187,7 +199,8 @@ def main() -> None:
     # (a) Nothing to apply.
     noop: dict[str, float] = {}
     command("heartwood", plain_env)  # warm the file cache, outside the figures
-    runs = [("heartwood", ()), ("heartwood_skip_checks", ("--skip-checks",)), ("standard", ()),
+    runs = [("heartwood", ()), ("heartwood_skip_checks", ("--skip-checks",)),
+            *([("standard", ())] if NOOP_STOCK else []),
             *([("multiprocessing", ())] if STOCK_NOOP_MULTIPROCESSING else [])]
     samples: dict[str, list[float]] = {}
     for label, extra in runs:
@@ -212,7 +225,7 @@ def main() -> None:
     extra = extra_migration_package(workdir)
     extra_env = child_env(extra, workdir)
     applied: dict[str, dict[str, object]] = {}
-    for name in ("heartwood", "standard", "multiprocessing"):
+    for name in CONTENDERS:
         elapsed, code, tail = command(name, extra_env)
         if code:
             raise SystemExit(f"{name} failed applying the new migration:\n{tail}")
@@ -227,9 +240,13 @@ def main() -> None:
         undo_extra(schemas)
         connection.close()
 
-    noop_ratio = noop["standard"] / noop["heartwood"]
-    over_standard = applied["standard"]["seconds"] / applied["heartwood"]["seconds"]
-    over_multiprocessing = applied["multiprocessing"]["seconds"] / applied["heartwood"]["seconds"]
+    def ratio(slower: float | None, faster: float) -> float | None:
+        return None if slower is None else slower / faster
+
+    seconds_of = {name: figures["seconds"] for name, figures in applied.items()}
+    noop_ratio = ratio(noop.get("standard"), noop["heartwood"])
+    over_standard = ratio(seconds_of.get("standard"), seconds_of["heartwood"])
+    over_multiprocessing = ratio(seconds_of.get("multiprocessing"), seconds_of["heartwood"])
     load = [round(x, 2) for x in os.getloadavg()]
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}"
     print(f"\nMachine: {machine}; load average {load[0]} {load[1]} {load[2]}.")
@@ -239,23 +256,25 @@ def main() -> None:
     rows.append(("  in process (call_command)", noop["heartwood_in_process"], None))
     rows.append(("  tenant schemas only", noop["heartwood_tenants_only"], None))
     rows.append(("  of which the detection query", noop["heartwood_detect_query"], None))
-    rows.append(("nothing to apply: stock standard", noop["standard"], noop_ratio))
-    if "multiprocessing" in noop:
-        rows.append(("nothing to apply: stock multiprocessing", noop["multiprocessing"],
-                     noop["multiprocessing"] / noop["heartwood"]))
-    for name in ("heartwood", "standard", "multiprocessing"):
-        seconds = applied[name]["seconds"]
+    for name in ("standard", "multiprocessing"):
+        if name in noop:
+            rows.append((f"nothing to apply: stock {name}", noop[name], noop[name] / noop["heartwood"]))
+    for name, seconds in seconds_of.items():
         rows.append((f"new migration: {'stock ' if name != 'heartwood' else ''}{name}", seconds,
-                     seconds / applied["heartwood"]["seconds"]))
-    for label, seconds, ratio in rows:
-        print(f"{label:<44} {seconds:>9.2f} {'' if ratio is None else f'{ratio:.1f}x':>13}")
+                     seconds / seconds_of["heartwood"]))
+    for label, seconds, times in rows:
+        print(f"{label:<44} {seconds:>9.2f} {'' if times is None else f'{times:.1f}x':>13}")
     noop_ok = noop["heartwood"] <= TARGET_NOOP_SECONDS
-    apply_ok = over_standard >= TARGET_OVER_STANDARD and over_multiprocessing > 1
+    apply_ok = (over_standard or 0) >= TARGET_OVER_STANDARD and (over_multiprocessing or 0) > 1
+
+    def told(value: float | None) -> str:
+        return "not run" if value is None else f"{value:.1f}×"
+
     print(f"\nNothing to apply: {noop['heartwood']:.2f} s for the whole command (target ≤ {TARGET_NOOP_SECONDS:g} s: "
-          f"{'met' if noop_ok else 'MISSED'}). New migration: {over_standard:.1f}× faster than stock sequential "
-          f"(target ≥ {TARGET_OVER_STANDARD:g}×) and {over_multiprocessing:.1f}× faster than stock multiprocessing "
-          f"(target > 1×): {'met' if apply_ok else 'MISSED'}. Every schema consistent with the template after "
-          "each contender.")
+          f"{'met' if noop_ok else 'MISSED'}). New migration: {told(over_standard)} faster than stock sequential "
+          f"(target ≥ {TARGET_OVER_STANDARD:g}×) and {told(over_multiprocessing)} faster than stock multiprocessing "
+          f"(target > 1×): {'met' if apply_ok else 'MISSED or not run'}. Every schema consistent with the template "
+          "after each contender.")
     total = time.perf_counter() - run_started
     print(f"Organisations took {made_seconds:.0f} s to make; the whole run {total:.0f} s.")
     print(json.dumps({
@@ -267,10 +286,11 @@ def main() -> None:
         "catalogue": catalogue,
         "noop_seconds": {k: round(v, 3) for k, v in noop.items()},
         "noop_samples_seconds": samples,
-        "noop_standard_over_heartwood": round(noop_ratio, 1),
+        "noop_standard_over_heartwood": noop_ratio and round(noop_ratio, 1),
         "new_migration": applied,
-        "new_migration_standard_over_heartwood": round(over_standard, 1),
-        "new_migration_multiprocessing_over_heartwood": round(over_multiprocessing, 1),
+        "new_migration_standard_over_heartwood": over_standard and round(over_standard, 1),
+        "new_migration_multiprocessing_over_heartwood": over_multiprocessing and round(over_multiprocessing, 1),
+        "reused_database": REUSE,
         "migration_connections": settings.TENANT_MIGRATION_CONNECTIONS,
         "multiprocessing_processes": getattr(settings, "TENANT_MULTIPROCESSING_MAX_PROCESSES", 2),
         "targets": {"noop_seconds": TARGET_NOOP_SECONDS, "over_standard": TARGET_OVER_STANDARD,
