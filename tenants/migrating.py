@@ -14,8 +14,9 @@ Django's own executor and changes only what is done how often:
 3. Apply once, replay many. When no migration of a group's plan runs Python (RunPython, or an operation that is
    not Django's own) and every one is atomic, Django's MigrationExecutor applies the plan for real in the
    group's first schema (the template when it is in the group) while every statement sent is captured. The
-   captured statements (the DDL, the `django_migrations` INSERTs, the introspection reads) name no schema:
-   Django leaves names unqualified and the search path picks the schema. So the same statements are replayed in
+   captured statements (the DDL, the `django_migrations` INSERTs) name no schema: Django leaves names unqualified
+   and the search path picks the schema. What Django's introspection and the recorder only read is tagged by
+   where it came from and left out (its answers are already in the DDL). The rest is replayed in
    each other schema of the group, one transaction per schema, over TENANT_MIGRATION_CONNECTIONS connections at
    once (threads, each with a connection of its own). A group whose captured statements do name the first
    schema is not replayed: it falls back, as does a plan that runs Python, to Django's executor per schema (the
