@@ -189,6 +189,8 @@ CELERY_IMPORTS = [
     "tenants.fanout", "tenants.finding", "reflections.prompt_tasks", "feedback.tasks", "supervision.tasks",
     "learningsets.tasks",
 ]
+# tenants.fan_out sends one message per this many organisations (each runs the task in them in turn).
+FAN_OUT_BATCH = env.int("FAN_OUT_BATCH", default=25)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Every minute, each active organisation records due prompts, relays unsent email and sends digests.
     "reflections-prompts": {"task": "tenants.fan_out", "schedule": 60.0, "args": ["reflections.prompts_dispatch"]},
