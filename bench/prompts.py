@@ -40,8 +40,6 @@ import os
 import platform
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -56,6 +54,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from _worker import worker_cpu, worker_start, worker_stop, worker_wait  # noqa: E402
 
 SETTINGS_MODULE = "bench._prompts_settings"
 DATABASE_NAME = "heartwood_bench_prompts"
@@ -353,48 +353,6 @@ def _move_mail(directory: Path, into: Path) -> None:
 # --- Workers -----------------------------------------------------------------------------------------------------
 
 
-def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "celery", "-A", "config.celery_app", "worker", f"--pool={POOL}",
-           f"--concurrency={CONCURRENCY}", "--include=bench._prompts_naive", "--loglevel=WARNING",
-           "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", "bench-prompts@%h"]
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
-
-
-def _wait_for_worker(proc: subprocess.Popen[bytes], log: Path) -> None:
-    from config.celery_app import app
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"The worker exited:\n{log.read_text()[-3000:]}")
-        if app.control.ping(timeout=0.5):
-            return
-    raise SystemExit(f"The worker did not answer within 60 s:\n{log.read_text()[-3000:]}")
-
-
-def _worker_cpu(proc: subprocess.Popen[bytes]) -> float | None:
-    """CPU seconds (user + system) used so far by the worker and its pool processes (psutil comes with the
-    embedded servers' packages); a figure the machine's other load does not inflate much, unlike wall time."""
-    try:
-        import psutil
-    except ImportError:
-        return None
-    parent = psutil.Process(proc.pid)
-    return sum(sum(p.cpu_times()[:2]) for p in [parent, *parent.children(recursive=True)])
-
-
-def _stop_worker(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
 def _send_into(schemas: list[str], task_name: str) -> None:
     """Send a task into each of these organisations (as tenants.fan_out does)."""
     from celery import current_app
@@ -456,9 +414,10 @@ def main() -> None:
 
     app.control.purge()
     log = run_dir / "worker.log"
-    worker = _start_worker(dict(os.environ), log)
+    worker = worker_start(dict(os.environ), log, name="bench-prompts", pool=POOL, concurrency=CONCURRENCY,
+                          include="bench._prompts_naive")
     try:
-        _wait_for_worker(worker, log)
+        worker_wait(worker, log)
         slot = datetime.now(UTC).replace(second=0, microsecond=0)
         prepare_started = time.perf_counter()
         zones = _prepare(orgs, slot, setup_at)
@@ -480,11 +439,11 @@ def main() -> None:
         expected = ORGS * LEADERS
         print(f"\nHeartwood: fan-out into {ORGS} organisations, {expected:,} deliveries…", flush=True)
         load_before = os.getloadavg()[0]
-        cpu_before = _worker_cpu(worker)
+        cpu_before = worker_cpu(worker)
         started = time.perf_counter()
         fan_out.apply_async(args=["reflections.prompts_dispatch"])
         ours = _wait(schemas, slot, expected, started)
-        ours.update(_cpu_figures(cpu_before, _worker_cpu(worker), expected), load_before=load_before)
+        ours.update(_cpu_figures(cpu_before, worker_cpu(worker), expected), load_before=load_before)
         ours.update(_database_duplicates(schemas, slot))
         ours.update(_mail_check(mail_dir, _expected_recipients(orgs)))
         ours["per_second"] = expected / ours["seconds"]
@@ -497,16 +456,16 @@ def main() -> None:
         naive_expected = NAIVE_ORGS * LEADERS
         print(f"Naive: one task per leader, {naive_expected:,} leaders in {NAIVE_ORGS} organisations…", flush=True)
         load_before = os.getloadavg()[0]
-        cpu_before = _worker_cpu(worker)
+        cpu_before = worker_cpu(worker)
         started = time.perf_counter()
         _send_into(subset_schemas, "bench.naive_dispatch")
         naive = _wait(subset_schemas, slot, naive_expected, started)
-        naive.update(_cpu_figures(cpu_before, _worker_cpu(worker), naive_expected), load_before=load_before)
+        naive.update(_cpu_figures(cpu_before, worker_cpu(worker), naive_expected), load_before=load_before)
         naive.update(_database_duplicates(subset_schemas, slot))
         naive.update(_mail_check(mail_dir, _expected_recipients(subset)))
         naive["per_second"] = naive_expected / naive["seconds"]
     finally:
-        _stop_worker(worker)
+        worker_stop(worker)
         shutil.rmtree(run_dir, ignore_errors=True)
 
     ratio = ours["per_second"] / naive["per_second"]
