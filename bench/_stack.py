@@ -61,6 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from config.devrunner import group_members  # noqa: E402
 from config.embedded import LOCAL_DIR, EmbeddedRedis, _pid_alive, free_port  # noqa: E402
 
 SETTINGS_MODULE = "bench._load_settings"
@@ -444,19 +445,7 @@ class Stack:
 
     @staticmethod
     def _group_members(pgid: int) -> list[int]:
-        members = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-                cmdline = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            fields = stat.rsplit(")", 1)[-1].split()
-            if int(fields[2]) == pgid and (b"gunicorn" in cmdline or b"celery" in cmdline) and fields[0] != "Z":
-                members.append(int(entry.name))
-        return members
+        return group_members(pgid, (b"gunicorn", b"celery"))
 
     def _kill_group_members(self, pgid: int, sig: int) -> None:
         for pid in self._group_members(pgid):

@@ -77,8 +77,9 @@ def _start(label: str, cmd: Sequence[str], env: dict[str, str], width: int) -> s
 GROUPS_FILE = Path(BASE_DIR, ".local", "run-process-groups.json")
 
 
-def _group_members(pgid: int) -> list[int]:
-    """Live processes of a process group that are ours (a reused group id must never hit a stranger)."""
+def group_members(pgid: int, markers: tuple[bytes, ...] = (b"manage.py", b"config.celery_app")) -> list[int]:
+    """Live processes of a process group that are ours, by a marker in their command line (a reused group id must
+    never hit a stranger); zombies are left out."""
     members = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -89,7 +90,7 @@ def _group_members(pgid: int) -> list[int]:
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[-1].split()
-        if int(fields[2]) == pgid and (b"manage.py" in cmdline or b"config.celery_app" in cmdline):
+        if int(fields[2]) == pgid and fields[0] != "Z" and any(marker in cmdline for marker in markers):
             members.append(int(entry.name))
     return members
 
@@ -101,7 +102,7 @@ def _kill_leftover_groups() -> None:
     except (OSError, ValueError, TypeError):
         return
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        members = [pid for pgid in groups for pid in _group_members(pgid)]
+        members = [pid for pgid in groups for pid in group_members(pgid)]
         for pid in members:
             try:
                 os.kill(pid, sig)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -112,6 +113,46 @@ def client_for(organisation: Organisation | None, user: User | None = None) -> C
         with tenant_context(organisation) if organisation is not None else schema_context("public"):
             client.force_login(user)
     return client
+
+
+def demo_people(organisation: Organisation) -> dict[str, User]:
+    """The demo organisation's three people (tenants.demo_seeding's `people`): an admin, and a leader paired with a
+    mentor for six weeks."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from people.models import MentorPairing
+
+    found = {
+        "admin": make_person(organisation, ["admin", "leader"], name="Priya Admin"),
+        "leader": make_person(organisation, ["leader"], name="Sam Leader"),
+        "mentor": make_person(organisation, ["mentor"], name="Morgan Mentor"),
+    }
+    with tenant_context(organisation):
+        MentorPairing.objects.create(
+            leader=found["leader"], mentor=found["mentor"], starts_on=timezone.localdate() - timedelta(days=42)
+        )
+    return found
+
+
+@contextmanager
+def broker_unreachable() -> Iterator[None]:
+    """Redis "down" for Celery inside the block: the broker address points where nothing listens."""
+    from config.celery_app import app
+
+    working = app.conf.broker_url
+
+    def point_at(url: str) -> None:
+        app.conf.broker_url = url
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    point_at("redis://127.0.0.1:1/1")
+    try:
+        yield
+    finally:
+        point_at(working)
 
 
 @dataclass

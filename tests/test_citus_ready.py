@@ -14,21 +14,18 @@ request of a lived-in organisation,
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
-from django_tenants.utils import schema_context, tenant_context
+from django_tenants.utils import schema_context
 
-from people.models import MentorPairing
 from people.services import user_create
 from tenants.demo_seeding import demo_seed
 from tenants.models import Organisation
-from tests.conftest import client_for, make_person
+from tests.conftest import client_for, demo_people
 
 pytestmark = pytest.mark.django_db
 
@@ -134,15 +131,7 @@ def _crawl(client, start: list[str]) -> dict[str, list[str]]:
 @pytest.fixture
 def lived_in(alpha):
     """alpha as the demo organisation is: teams, pulses, a 360, supervision, sets, journals, learning."""
-    people = {
-        "admin": make_person(alpha, ["admin", "leader"], name="Priya Admin"),
-        "leader": make_person(alpha, ["leader"], name="Sam Leader"),
-        "mentor": make_person(alpha, ["mentor"], name="Morgan Mentor"),
-    }
-    with tenant_context(alpha):
-        MentorPairing.objects.create(
-            leader=people["leader"], mentor=people["mentor"], starts_on=timezone.localdate() - timedelta(days=42)
-        )
+    people = demo_people(alpha)
     demo_seed(organisation=alpha, people=people)
     return people
 

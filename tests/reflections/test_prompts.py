@@ -26,7 +26,7 @@ from reflections.models import (
 from reflections.prompt_tasks import prompt_emails_send, prompts_dispatch
 from reflections.rhythm import Rhythm, due_slot
 from tenants.fanout import active_schemas
-from tests.conftest import client_for, make_person, worker_drained
+from tests.conftest import broker_unreachable, client_for, make_person, worker_drained
 
 THURSDAY_17_LONDON = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)  # GMT in November
 
@@ -321,7 +321,6 @@ def test_full_delivery_through_a_real_worker_into_the_outbox(celery_worker, alph
 def test_redis_down_a_comment_still_succeeds_and_its_email_goes_once_redis_is_back(celery_worker, alpha):
     """The broker is unreachable while a mentor replies; the request succeeds at once, the notification row is
     the record, and the relay sends the email when Redis answers again."""
-    from config.celery_app import app
     from people.models import MentorPairing
     from reflections.models import Notification
     from reflections.services.journal import entry_create
@@ -335,18 +334,10 @@ def test_redis_down_a_comment_still_succeeds_and_its_email_goes_once_redis_is_ba
                                       fields={"body": "Notes"})
         entry_share(entry=entry, author=leader, mentor=mentor)
 
-    working_broker = app.conf.broker_url
     mail.outbox.clear()
-    try:
-        app.conf.broker_url = "redis://127.0.0.1:1/1"  # nothing listens there: Redis is "down"
-        app._pool = None
-        app.amqp._producer_pool = None
+    with broker_unreachable():
         response = client_for(alpha, mentor).post(f"/journal/{entry.pk}/comments/", {"body": "Thank you"})
         assert response.status_code == 302
-    finally:
-        app.conf.broker_url = working_broker
-        app._pool = None
-        app.amqp._producer_pool = None
     with tenant_context(alpha):
         notification = Notification.objects.get(recipient=leader, kind="comment")
         assert notification.email_due and notification.emailed_at is None

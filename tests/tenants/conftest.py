@@ -39,3 +39,12 @@ def no_spares(django_db_blocker) -> Iterator[None]:
         connection.set_schema_to_public()
         for spare in Organisation.objects.filter(kind=Organisation.Kind.SPARE):
             spare.delete(force_drop=True)
+
+
+@pytest.fixture
+def empty_pool(db) -> None:
+    """No ready spare when the test starts, whatever an earlier test's late refill left committed (dropped inside
+    this test's transaction, so the rollback puts them back)."""
+    connection.set_schema_to_public()
+    for spare in Organisation.objects.filter(kind=Organisation.Kind.SPARE):
+        spare.delete(force_drop=True)

@@ -24,7 +24,7 @@ from reflections.models import (
 )
 from reflections.selectors.visibility import entries_visible_to
 from tenants.demo_seeding import demo_seed, demo_seeders
-from tests.conftest import make_person
+from tests.conftest import demo_people
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +36,7 @@ COUNTED = [
 
 @pytest.fixture
 def people(alpha) -> dict[str, User]:
-    found = {
-        "admin": make_person(alpha, ["admin", "leader"], name="Priya Admin"),
-        "leader": make_person(alpha, ["leader"], name="Sam Leader"),
-        "mentor": make_person(alpha, ["mentor"], name="Morgan Mentor"),
-    }
-    with tenant_context(alpha):
-        MentorPairing.objects.create(
-            leader=found["leader"], mentor=found["mentor"], starts_on=timezone.localdate() - timedelta(days=42)
-        )
-    return found
+    return demo_people(alpha)
 
 
 def _counts() -> dict[str, int]:

@@ -275,7 +275,9 @@ def test_two_people_racing_for_one_subdomain_leave_exactly_one_organisation(live
 
 
 @pytest.mark.django_db
-def test_sign_up_claims_a_ready_spare_and_queues_a_refill(client, django_capture_on_commit_callbacks, monkeypatch):
+def test_sign_up_claims_a_ready_spare_and_queues_a_refill(
+    client, django_capture_on_commit_callbacks, monkeypatch, empty_pool
+):
     queued = []
     monkeypatch.setattr(services, "spare_pool_refill_soon", lambda: queued.append(1))
     assert services.spare_pool_refill(size=2) == 2
@@ -298,7 +300,7 @@ def test_sign_up_claims_a_ready_spare_and_queues_a_refill(client, django_capture
 
 
 @pytest.mark.django_db
-def test_with_an_empty_pool_sign_up_falls_back_to_cloning(monkeypatch):
+def test_with_an_empty_pool_sign_up_falls_back_to_cloning(monkeypatch, empty_pool):
     monkeypatch.setattr(services, "spare_pool_refill_soon", lambda: None)
     assert not Organisation.objects.filter(kind="spare").exists()
     result = services.organisation_sign_up(
