@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
-from kombu.exceptions import OperationalError
-from redis.exceptions import ConnectionError as RedisConnectionError
 from tenant_schemas_celery.task import TenantTask
+
+from people.relays import BROKER_UNREACHABLE
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class HeartwoodTask(TenantTask):
         self._refuse_public(headers.get("_schema_name", connection.schema_name))
         try:
             return super().apply_async(args, kwargs, **options)
-        except (OperationalError, RedisConnectionError):
+        except BROKER_UNREACHABLE:
             if not self.relayed:
                 raise
             logger.warning("Broker unreachable: %s will be sent by its database relay", self.name)

@@ -24,13 +24,13 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from people.links import current_organisation_url
+from people.relays import RELAY_AFTER
 
 from . import selectors
 from .clock import organisation_zone
 from .models import EmailKind, Meeting, MeetingEmail, SetMember
 
 logger = logging.getLogger(__name__)
-RELAY_AFTER = timedelta(minutes=2)
 REMIND_BEFORE = timedelta(days=1)
 MAX_ATTEMPTS = 5
 BATCH = 1000

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .home import welcome_steps_registered
 from .models import Invitation, MentorPairing, OrganisationSettings, Role, User
+from .relays import RELAY_AFTER
 
 
 def members() -> QuerySet[User]:
@@ -162,16 +163,12 @@ def invitations_to_resend(limit: int = 5) -> tuple[list[Invitation], int]:
     return shown, (shown[0].total if shown else 0)
 
 
-# Invitations made less than this long ago are left to the message already in flight.
-INVITATION_RELAY_AFTER = timedelta(minutes=2)
-
-
 def invitations_never_sent(limit: int = 500) -> list[int]:
     """Waiting invitations whose email never went (Redis was down when they were made): ids, oldest first."""
     now = timezone.now()
     return list(
         Invitation.objects.filter(
             sent_at__isnull=True, accepted_at__isnull=True, revoked_at__isnull=True, expires__gt=now,
-            created__lt=now - INVITATION_RELAY_AFTER,
+            created__lt=now - RELAY_AFTER,
         ).order_by("created", "id").values_list("id", flat=True)[:limit]
     )

@@ -10,13 +10,13 @@ email claimed by a worker that was killed before sending it is handed back (prom
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
 from django.db import connection
 from django.utils import timezone
 
 from people.links import current_organisation_url
+from people.relays import RELAY_AFTER
 
 from . import digests, prompt_delivery
 from .models import Notification, PromptDelivery
@@ -24,8 +24,6 @@ from .tasks import notification_email_send
 
 logger = logging.getLogger(__name__)
 EMAIL_BATCH = 100
-# Rows queued less than this long ago are left to the message already in flight.
-RELAY_AFTER = timedelta(minutes=2)
 
 
 def _batches(ids: list[int], size: int = EMAIL_BATCH) -> list[list[int]]:

@@ -23,13 +23,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people.links import current_organisation_url
+from people.relays import RELAY_AFTER
 from reflections.selectors.prompts import organisation_time_zone
 
 from .calendar import session_ics
 from .models import Session, SessionEmail
 
 logger = logging.getLogger(__name__)
-RELAY_AFTER = timedelta(minutes=2)
 REMIND_FROM = time(9, 0)
 BATCH = 1000
 

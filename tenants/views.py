@@ -21,10 +21,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_tenants.utils import tenant_context
-from kombu.exceptions import OperationalError as BrokerError
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 from people.links import subdomain_url
+from people.relays import BROKER_UNREACHABLE
 
 from . import services
 from .finding import organisations_reminder_task
@@ -32,9 +31,6 @@ from .forms import ConfirmDeleteForm, ConsoleSearchForm, FindOrganisationForm, S
 from .health import worker_states
 from .models import Organisation
 from .selectors import membership_of, organisations_for_console, subdomain_of
-
-# Redis down when a task is queued (the publish retry policy in settings has already tried again).
-BROKER_UNREACHABLE = (BrokerError, RedisConnectionError)
 
 CONSOLE_PAGE_SIZE = 50
 
